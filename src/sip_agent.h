@@ -1,0 +1,60 @@
+/* The SIP side of tandemd: one Sofia-SIP nua agent. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <osmocom/core/utils.h>
+
+struct sip_loop;
+struct rate_ctr_group;
+
+/*! Which transports the agent listens on. */
+enum sip_transport {
+	SIP_TRANSPORT_UDP,
+	SIP_TRANSPORT_TCP,
+	SIP_TRANSPORT_UDP_TCP,
+};
+extern const struct value_string sip_transport_names[];
+
+/*! Operator configuration of the SIP agent (the VTY "sip" node). */
+struct sip_cfg {
+	char *local_addr;
+	uint16_t local_port;
+	enum sip_transport transport;
+};
+
+/*! Rate counters of the SIP agent. */
+enum sip_agent_ctr {
+	SIP_CTR_REQ_IN,
+	SIP_CTR_OPTIONS_IN,
+	SIP_CTR_INVITE_IN,
+	SIP_CTR_INVITE_REJECTED,
+	SIP_CTR_REQ_REJECTED,
+	SIP_CTR_ERROR,
+};
+
+struct sip_agent {
+	struct sip_cfg cfg;
+	struct sip_loop *loop;
+	struct nua_s *nua;
+	struct rate_ctr_group *ctrs;
+	/* the bind we are running with, which may lag cfg until restart */
+	char *running_url;
+	bool shutdown_done;
+};
+
+/*! Allocate the agent with default configuration; not yet started. */
+struct sip_agent *sip_agent_alloc(void *ctx, struct sip_loop *loop);
+
+/*! Build the Sofia bind URL for @cfg into a talloc string under @ctx. */
+char *sip_cfg_url(void *ctx, const struct sip_cfg *cfg);
+
+/*! Create the nua agent and bind its transports; negative errno on failure. */
+int sip_agent_start(struct sip_agent *sa);
+
+/*! Route Sofia-SIP's internal log output into DSIP. */
+void sip_log_init(void);
+
+/*! Shut nua down, driving the loop until it is done or @timeout_ms passes. */
+void sip_agent_stop(struct sip_agent *sa, unsigned int timeout_ms);

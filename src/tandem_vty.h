@@ -1,0 +1,17 @@
+/* tandemd's VTY: nodes and set-up. */
+#pragma once
+
+#include <osmocom/vty/command.h>
+
+enum tandem_vty_node {
+	SIP_NODE = _LAST_OSMOVTY_NODE + 1,
+};
+
+/*! Default telnet port of tandemd's VTY. */
+#define TANDEM_VTY_PORT 4280
+
+/*! Install the VTY with every command tandemd has. */
+void tandem_vty_init(void *ctx);
+
+/*! Install the "sip" node (src/sip_vty.c). */
+void sip_vty_init(void);
