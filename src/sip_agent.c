@@ -15,6 +15,7 @@
 
 #include <osmocom/core/rate_ctr.h>
 #include <osmocom/core/stats.h>
+#include <osmocom/core/talloc.h>
 #include <osmocom/core/timer.h>
 
 #include "config.h"
@@ -42,6 +43,7 @@ static const struct rate_ctr_desc sip_agent_ctr_desc[] = {
 	[SIP_CTR_INVITE_REJECTED] = { "invite:rejected", "INVITEs refused (no call control)" },
 	[SIP_CTR_REQ_REJECTED] = { "request:rejected", "Requests refused as not allowed" },
 	[SIP_CTR_ERROR] = { "error", "Errors reported by the SIP stack" },
+	[SIP_CTR_REBIND_FAILED] = { "rebind:failed", "Bind changes that failed and were rolled back" },
 };
 
 static const struct rate_ctr_group_desc sip_agent_ctrg_desc = {
@@ -65,6 +67,8 @@ char *sip_cfg_url(void *ctx, const struct sip_cfg *cfg)
 	return talloc_asprintf(ctx, "sip:%s%s%s:%u%s", v6 ? "[" : "", addr, v6 ? "]" : "",
 			       cfg->local_port, tp);
 }
+
+static void sip_agent_restart_cb(void *data);
 
 static void sip_agent_ctr_inc(struct sip_agent *sa, enum sip_agent_ctr c)
 {
@@ -118,8 +122,12 @@ static void sip_agent_cb(nua_event_t event, int status, char const *phrase, nua_
 	case nua_i_terminated:
 		break;
 	case nua_r_shutdown:
-		if (status >= 200)
-			sa->shutdown_done = true;
+		if (status < 200)
+			break;
+		sa->shutdown_done = true;
+		/* nua may not be destroyed from inside its own callback. */
+		if (sa->restart_pending)
+			osmo_timer_schedule(&sa->restart_timer, 0, 0);
 		break;
 	case nua_i_error:
 		sip_agent_ctr_inc(sa, SIP_CTR_ERROR);
@@ -159,12 +167,52 @@ struct sip_agent *sip_agent_alloc(void *ctx, struct sip_loop *loop)
 	sa->cfg.local_addr = talloc_strdup(sa, "127.0.0.1");
 	sa->cfg.local_port = 5060;
 	sa->cfg.transport = SIP_TRANSPORT_UDP_TCP;
+	osmo_timer_setup(&sa->restart_timer, sip_agent_restart_cb, sa);
 	sa->ctrs = rate_ctr_group_alloc(sa, &sip_agent_ctrg_desc, 0);
 	if (!sa->ctrs) {
 		talloc_free(sa);
 		return NULL;
 	}
 	return sa;
+}
+
+static bool sip_cfg_equal(const struct sip_cfg *a, const struct sip_cfg *b)
+{
+	return a->local_port == b->local_port && a->transport == b->transport &&
+	       strcmp(a->local_addr ?: "", b->local_addr ?: "") == 0;
+}
+
+static void sip_agent_restart_cb(void *data)
+{
+	struct sip_agent *sa = data;
+
+	sa->restart_pending = false;
+	nua_destroy(sa->nua);
+	sa->nua = NULL;
+	if (sip_agent_start(sa) == 0)
+		return;
+	sip_agent_ctr_inc(sa, SIP_CTR_REBIND_FAILED);
+	LOGP(DSIP, LOGL_ERROR, "cannot rebind the SIP agent; restoring %s\n", sa->running_url);
+	osmo_talloc_replace_string(sa, &sa->cfg.local_addr, sa->running.local_addr);
+	sa->cfg.local_port = sa->running.local_port;
+	sa->cfg.transport = sa->running.transport;
+	if (sip_agent_start(sa) < 0)
+		LOGP(DSIP, LOGL_ERROR, "cannot restore the SIP agent on %s\n", sa->running_url);
+}
+
+bool sip_agent_cfg_pending(const struct sip_agent *sa)
+{
+	return sa->nua && !sip_cfg_equal(&sa->cfg, &sa->running);
+}
+
+bool sip_agent_apply_cfg(struct sip_agent *sa)
+{
+	if (sa->restart_pending || !sip_agent_cfg_pending(sa))
+		return false;
+	LOGP(DSIP, LOGL_NOTICE, "SIP bind changed, restarting the agent\n");
+	sa->restart_pending = true;
+	nua_shutdown(sa->nua);
+	return true;
 }
 
 int sip_agent_start(struct sip_agent *sa)
@@ -184,6 +232,9 @@ int sip_agent_start(struct sip_agent *sa)
 	}
 	talloc_free(sa->running_url);
 	sa->running_url = url;
+	osmo_talloc_replace_string(sa, &sa->running.local_addr, sa->cfg.local_addr);
+	sa->running.local_port = sa->cfg.local_port;
+	sa->running.transport = sa->cfg.transport;
 	sa->shutdown_done = false;
 	LOGP(DSIP, LOGL_NOTICE, "SIP agent listening on %s\n", url);
 	return 0;
@@ -201,6 +252,8 @@ void sip_agent_stop(struct sip_agent *sa, unsigned int timeout_ms)
 	struct osmo_timer_list deadline;
 	bool expired = false;
 
+	osmo_timer_del(&sa->restart_timer);
+	sa->restart_pending = false;
 	if (!sa->nua)
 		return;
 	nua_shutdown(sa->nua);

@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <osmocom/core/timer.h>
 #include <osmocom/core/utils.h>
 
 struct sip_loop;
@@ -32,6 +33,7 @@ enum sip_agent_ctr {
 	SIP_CTR_INVITE_REJECTED,
 	SIP_CTR_REQ_REJECTED,
 	SIP_CTR_ERROR,
+	SIP_CTR_REBIND_FAILED,
 };
 
 struct sip_agent {
@@ -39,9 +41,13 @@ struct sip_agent {
 	struct sip_loop *loop;
 	struct nua_s *nua;
 	struct rate_ctr_group *ctrs;
-	/* the bind we are running with, which may lag cfg until restart */
+	/* the bind we are running with, which lags cfg until a restart */
+	struct sip_cfg running;
 	char *running_url;
 	bool shutdown_done;
+	/* a rebind waits for nua's shutdown to finish */
+	bool restart_pending;
+	struct osmo_timer_list restart_timer;
 };
 
 /*! Allocate the agent with default configuration; not yet started. */
@@ -55,6 +61,14 @@ int sip_agent_start(struct sip_agent *sa);
 
 /*! Route Sofia-SIP's internal log output into DSIP. */
 void sip_log_init(void);
+
+/*! Whether the configured bind differs from the one the agent runs on. */
+bool sip_agent_cfg_pending(const struct sip_agent *sa);
+
+/*! Apply a changed bind (address, port, transport) to the running agent:
+ *  nua is shut down and started again on the new bind; if that fails the
+ *  old bind is restored.  Returns true when a restart was started. */
+bool sip_agent_apply_cfg(struct sip_agent *sa);
 
 /*! Shut nua down, driving the loop until it is done or @timeout_ms passes. */
 void sip_agent_stop(struct sip_agent *sa, unsigned int timeout_ms);

@@ -18,12 +18,20 @@ static struct cmd_node sip_node = {
 	1,
 };
 
-/* Bind settings are read by nua_create(); once the agent runs they apply at
- * the next start, and the operator is told so. */
+/* Bind settings are read by nua_create(): a change made while the agent
+ * runs is applied when the operator leaves the sip node, so that changing
+ * address, port and transport together rebinds once. */
 static void sip_vty_note_restart(struct vty *vty)
 {
-	if (g_app->sip->nua && vty->type != VTY_FILE)
-		vty_out(vty, "%% SIP bind change takes effect when tandemd restarts%s", VTY_NEWLINE);
+	if (vty->type != VTY_FILE && sip_agent_cfg_pending(g_app->sip))
+		vty_out(vty, "%% SIP agent rebinds when you leave the sip node%s", VTY_NEWLINE);
+}
+
+int sip_vty_go_parent(struct vty *vty)
+{
+	if (vty->node == SIP_NODE && vty->type != VTY_FILE && sip_agent_apply_cfg(g_app->sip))
+		vty_out(vty, "%% SIP agent restarting on the new bind%s", VTY_NEWLINE);
+	return 0;
 }
 
 DEFUN(cfg_sip, cfg_sip_cmd, "sip", "Configure the SIP agent\n")

@@ -19,9 +19,16 @@ static struct vty_app_info tandem_vty_info = {
 		     "There is NO WARRANTY, to the extent permitted by law.\r\n",
 };
 
+/* Called when any node is left; each subsystem acts on its own nodes. */
+static int tandem_vty_go_parent(struct vty *vty)
+{
+	return sip_vty_go_parent(vty);
+}
+
 void tandem_vty_init(void *ctx)
 {
 	tandem_vty_info.tall_ctx = ctx;
+	tandem_vty_info.go_parent_cb = tandem_vty_go_parent;
 	vty_init(&tandem_vty_info);
 	logging_vty_add_cmds();
 	osmo_stats_vty_add_cmds();

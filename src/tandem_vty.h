@@ -15,3 +15,6 @@ void tandem_vty_init(void *ctx);
 
 /*! Install the "sip" node (src/sip_vty.c). */
 void sip_vty_init(void);
+
+/*! Leaving the "sip" node: apply a changed bind to the running agent. */
+int sip_vty_go_parent(struct vty *vty);

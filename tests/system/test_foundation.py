@@ -146,14 +146,53 @@ class Daemon(TandemTestCase):
         self.assertIn("tandemd", self.vty.cmd("show version"))
         self.assertTrue(self.proc.alive())
 
+    def options_answered(self, port, timeout=2):
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.bind(("127.0.0.1", 0))
+        s.settimeout(timeout)
+        try:
+            s.sendto(sip_request("OPTIONS", port, s.getsockname()[1], "probe%d" % port), ("127.0.0.1", port))
+            return s.recv(65535).startswith(b"SIP/2.0 200")
+        except (socket.timeout, ConnectionRefusedError):
+            return False
+        finally:
+            s.close()
+
     def test_vty_config_change_is_written(self):
         self.vty.cmd("enable")
         self.vty.cmd("configure terminal")
         self.vty.cmd("sip")
         out = self.vty.cmd("transport udp")
-        self.assertIn("takes effect when tandemd restarts", out)
-        self.vty.cmd("end")
+        self.assertIn("rebinds when you leave the sip node", out)
+        self.assertIn("restarting on the new bind", self.vty.cmd("end"))
         self.assertIn(" transport udp\n", self.vty.cmd("write terminal") + "\n")
+        wait_for(lambda: not tt.port_open(self.sip_port), 5, "TCP listener to go away")
+        self.assertTrue(self.options_answered(self.sip_port))
+
+    def test_live_rebind(self):
+        new_port = free_port()
+        self.vty.cmd("enable")
+        self.vty.cmd("configure terminal")
+        self.vty.cmd("sip")
+        self.assertIn("rebinds", self.vty.cmd("local-port %d" % new_port))
+        self.assertIn("restarting on the new bind", self.vty.cmd("exit"))
+        wait_for(lambda: self.options_answered(new_port, 0.3), 5, "OPTIONS on the new port")
+        self.assertFalse(self.options_answered(self.sip_port, 0.5))
+        self.assertIn("bound to: sip:127.0.0.1:%d\n" % new_port, self.vty.cmd("do show sip") + "\n")
+
+        # A bind that cannot work is rolled back to the running one.
+        blocker = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        blocker.bind(("127.0.0.1", self.sip_port))
+        try:
+            self.vty.cmd("sip")
+            self.vty.cmd("local-port %d" % self.sip_port)
+            self.vty.cmd("exit")
+            wait_for(lambda: re.search(r"rolled back:\s+1 ", self.vty.cmd("do show sip")), 5, "rollback")
+        finally:
+            blocker.close()
+        self.assertTrue(self.options_answered(new_port))
+        self.assertIn("local-port %d" % new_port, self.vty.cmd("do show running-config"))
+        self.assertTrue(self.proc.alive())
 
     def test_sigterm_clean_exit(self):
         self.proc.signal(signal.SIGTERM)
