@@ -36,6 +36,11 @@ int isup_hex_parse(void *ctx, const char *hex, uint8_t **out)
 	int hi = -1;
 
 	*out = NULL;
+	while (isspace((unsigned char)*hex))
+		hex++;
+	/* operators paste "0x..." from other tools */
+	if (hex[0] == '0' && (hex[1] == 'x' || hex[1] == 'X'))
+		hex += 2;
 	buf = talloc_size(ctx, strlen(hex) / 2 + 1);
 	if (!buf)
 		return -ISUP_ERR_NOMEM;
@@ -59,8 +64,10 @@ int isup_hex_parse(void *ctx, const char *hex, uint8_t **out)
 			hi = -1;
 		}
 	}
-	if (hi >= 0)
-		goto bad;
+	if (hi >= 0) {
+		talloc_free(buf);
+		return -ISUP_ERR_LENGTH;
+	}
 	*out = buf;
 	return (int)n;
 bad:

@@ -24,6 +24,7 @@ json_t *isup_json_from_msg(const struct isup_msg *msg);
 int isup_json_to_msg(void *ctx, json_t *obj, int variant, bool with_cic,
 		     struct isup_msg **out, char *errbuf, size_t errlen);
 
-/*! Parse hex ("0a 1B:ff" — whitespace and colons ignored) into a new
- *  talloc buffer. \returns length, or -ISUP_ERR_INVAL */
+/*! Parse hex ("0a 1B:ff" — whitespace and colons ignored, an optional
+ *  leading 0x) into a new talloc buffer.  \returns length, -ISUP_ERR_LENGTH
+ *  for an odd number of digits, or -ISUP_ERR_INVAL for another character */
 int isup_hex_parse(void *ctx, const char *hex, uint8_t **out);

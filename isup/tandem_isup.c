@@ -62,7 +62,9 @@ static int do_decode(void *ctx, int variant, unsigned int flags, const char *hex
 
 	len = isup_hex_parse(ctx, hex, &bytes);
 	if (len < 0) {
-		fprintf(stderr, "tandem-isup: bad hex input (need an even number of hex digits)\n");
+		fprintf(stderr, "tandem-isup: bad hex input: %s\n",
+			len == -ISUP_ERR_LENGTH ? "odd number of hex digits"
+						: "only hex digits, spaces and ':' are allowed");
 		return 1;
 	}
 	rc = isup_decode_ex(ctx, variant < 0 ? ISUP_VARIANT_ITU : variant, flags, bytes, len,

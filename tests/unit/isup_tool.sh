@@ -57,6 +57,10 @@ esac
 # typed fields are used when raw is absent
 out=$(printf '%s' '{"type":12,"params":[{"code":18,"fields":{"location":10,"value":17}}]}' | "$TOOL" encode)
 if [ "$out" = 0c0200028a91 ]; then ok; else bad "encode from fields: '$out'"; fi
+out=$("$TOOL" decode 0x0c0200028a91 | "$TOOL" encode)
+if [ "$out" = 0c0200028a91 ]; then ok; else bad "0x prefix: '$out'"; fi
+"$TOOL" decode 0c0 2>&1 >/dev/null | grep -q "odd number of hex digits" && ok || bad "odd hex message"
+"$TOOL" decode 0c0z 2>&1 >/dev/null | grep -q "only hex digits" && ok || bad "bad hex char message"
 out=$(printf '%s' '{"name":"IAM","params":[{"code":6,"raw":"00"},{"code":7,"raw":"2001"},{"code":9,"raw":"0a"},{"code":2,"raw":"00"},{"code":4,"fields":{"nai":3,"npi":1,"digits":"1234567F"}}]}' | "$TOOL" encode)
 if [ "$out" = 010020010a000200060310214365f7 ]; then ok; else bad "IAM from fields: '$out'"; fi
 
