@@ -1,0 +1,307 @@
+/* Q.764 circuit procedures: ISUP trunks (circuit groups) and one FSM per
+ * circuit.  Transport-free: a trunk hands encoded messages (CIC first) to
+ * its tx callback and is fed received ones through isup_trunk_rx(), so the
+ * same code runs over M3UA (src/ss7.c) or in a test.
+ *
+ * Copyright (C) 2026 Tandem contributors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <osmocom/core/linuxlist.h>
+#include <osmocom/core/rate_ctr.h>
+#include <osmocom/core/tdef.h>
+#include <osmocom/core/timer.h>
+#include <osmocom/core/utils.h>
+
+#include "isup/isup_msg.h"
+#include "isup/isup_params.h"
+
+/*! Most circuits one trunk may hold (bounds every per-trunk array). */
+#define ISUP_TRUNK_MAX_CIRCUITS	1024
+/*! Most CIC ranges one trunk may list. */
+#define ISUP_TRUNK_MAX_RANGES	16
+/*! Circuits one group message (GRS, CGB, CGU, CQM) may cover: range 0..31. */
+#define ISUP_GROUP_MAX		32
+#define ISUP_TRUNK_NAME_MAX	32
+#define ISUP_MGW_PATTERN_MAX	128
+
+struct isup_trunk;
+struct isup_circuit;
+
+/*! How an outgoing call picks a circuit. */
+enum isup_select_policy {
+	ISUP_SELECT_SEQUENTIAL,	/*!< lowest free CIC first */
+	ISUP_SELECT_ROUND_ROBIN,	/*!< next free CIC after the last one used */
+	ISUP_SELECT_LEAST_USED,	/*!< the free CIC seized least often */
+};
+extern const struct value_string isup_select_policy_names[];
+
+/*! States of a circuit's FSM (call processing and reset). */
+enum isup_circ_state {
+	ISUP_CIRC_ST_UNAVAILABLE,	/*!< destination inaccessible (MTP-PAUSE) */
+	ISUP_CIRC_ST_RESETTING,		/*!< RSC or GRS sent, awaiting RLC / GRA */
+	ISUP_CIRC_ST_IDLE,
+	ISUP_CIRC_ST_OUT_IAM,		/*!< IAM sent, awaiting ACM (T7) */
+	ISUP_CIRC_ST_OUT_ALERTING,	/*!< ACM received, awaiting ANM (T9) */
+	ISUP_CIRC_ST_IN_IAM,		/*!< IAM received, call control to answer */
+	ISUP_CIRC_ST_IN_ALERTING,	/*!< ACM sent */
+	ISUP_CIRC_ST_ANSWERED,
+	ISUP_CIRC_ST_RELEASING,		/*!< REL sent, awaiting RLC (T1/T5) */
+};
+extern const struct value_string isup_circ_state_names[];
+
+/*! Blocking bits of a circuit; local = we blocked it, remote = the peer did. */
+enum isup_blk {
+	ISUP_BLK_LOCAL_MAINT = 1 << 0,
+	ISUP_BLK_LOCAL_HW = 1 << 1,
+	ISUP_BLK_REMOTE_MAINT = 1 << 2,
+	ISUP_BLK_REMOTE_HW = 1 << 3,
+};
+extern const struct value_string isup_blk_names[];
+
+#define ISUP_BLK_LOCAL	(ISUP_BLK_LOCAL_MAINT | ISUP_BLK_LOCAL_HW)
+#define ISUP_BLK_REMOTE	(ISUP_BLK_REMOTE_MAINT | ISUP_BLK_REMOTE_HW)
+
+/*! A single-circuit maintenance procedure awaiting its acknowledgement. */
+enum isup_circ_pending {
+	ISUP_PEND_NONE,
+	ISUP_PEND_BLO,	/*!< BLO sent, awaiting BLA (T12/T13) */
+	ISUP_PEND_UBL,	/*!< UBL sent, awaiting UBA (T14/T15) */
+};
+extern const struct value_string isup_circ_pending_names[];
+
+/*! Filters of `show isup circuits`. */
+enum isup_circ_filter {
+	ISUP_FILTER_ALL,
+	ISUP_FILTER_IDLE,
+	ISUP_FILTER_BUSY,
+	ISUP_FILTER_BLOCKED,
+	ISUP_FILTER_UNAVAILABLE,
+	ISUP_FILTER_RESETTING,
+	ISUP_FILTER_UNEQUIPPED,
+};
+extern const struct value_string isup_circ_filter_names[];
+
+/*! Timers of Q.764 (their T numbers) held per trunk in an osmo_tdef table. */
+enum isup_timer {
+	ISUP_T1 = 1, ISUP_T5 = 5, ISUP_T7 = 7, ISUP_T9 = 9,
+	ISUP_T12 = 12, ISUP_T13 = 13, ISUP_T14 = 14, ISUP_T15 = 15,
+	ISUP_T16 = 16, ISUP_T17 = 17, ISUP_T18 = 18, ISUP_T19 = 19,
+	ISUP_T20 = 20, ISUP_T21 = 21, ISUP_T22 = 22, ISUP_T23 = 23,
+	ISUP_T33 = 33, ISUP_T34 = 34, ISUP_T35 = 35,
+};
+
+/*! Rate counters of a trunk (beyond the per-type message counters). */
+enum isup_trunk_ctr {
+	ISUP_CTR_RX_MSG,
+	ISUP_CTR_TX_MSG,
+	ISUP_CTR_RX_DECODE_ERR,
+	ISUP_CTR_RX_UNKNOWN_MSG,
+	ISUP_CTR_RX_UNKNOWN_PARAM,
+	ISUP_CTR_RX_UNEQUIPPED,
+	ISUP_CTR_RX_UNEXPECTED,
+	ISUP_CTR_RX_BAD_RANGE,
+	ISUP_CTR_RX_UCIC,
+	ISUP_CTR_TX_FAIL,
+	ISUP_CTR_TX_CFN,
+	ISUP_CTR_TX_UCIC,
+	ISUP_CTR_TIMER_EXPIRY,
+	ISUP_CTR_DUAL_SEIZURE,
+	ISUP_CTR_NO_CIRCUIT,
+	ISUP_CTR_MTP_PAUSE,
+	ISUP_CTR_MTP_RESUME,
+	ISUP_CTR_CALL_FAIL,
+};
+
+/*! What call control (issue 6) learns about a circuit's call.  Every
+ *  callback is optional; a trunk without call control releases incoming
+ *  calls with cause 47. */
+struct isup_call_ops {
+	/*! an IAM seized the circuit; msg is freed after the call */
+	void (*setup_ind)(struct isup_circuit *c, const struct isup_msg *msg);
+	/*! ACM, CPG, ANM/CON and the like on an established call */
+	void (*progress_ind)(struct isup_circuit *c, const struct isup_msg *msg);
+	/*! the call on the circuit is gone (REL received, RSC, timer,
+	 *  destination lost); cause is Q.850 */
+	void (*release_ind)(struct isup_circuit *c, uint8_t cause);
+	/*! the non-controlling side lost a dual seizure: the call must be
+	 *  retried on another circuit (Q.764 2.10.1.4) */
+	void (*retry_ind)(struct isup_circuit *c);
+};
+
+/*! Send one encoded message (CIC first) towards the trunk's remote PC.
+ *  \returns 0 or a negative errno. */
+typedef int (*isup_trunk_tx_cb)(struct isup_trunk *trunk, uint16_t cic, const uint8_t *data,
+				size_t len);
+
+/*! A CIC range of a trunk. */
+struct isup_cic_range {
+	uint16_t first;
+	uint16_t last;
+};
+
+/*! A group procedure (GRS, CGB or CGU) awaiting its acknowledgement. */
+struct isup_group_op {
+	struct llist_head list;
+	struct isup_trunk *trunk;
+	uint8_t type;		/*!< ISUP_MSG_GRS, _CGB or _CGU */
+	uint8_t cgsmt;		/*!< 0 maintenance, 1 hardware (CGB/CGU) */
+	uint16_t cic;		/*!< first CIC */
+	struct isup_range_status rs;
+	struct osmo_timer_list timer;
+	unsigned int attempts;
+	bool long_timer;	/*!< T17/T19/T21/T23 phase */
+};
+
+/*! One circuit and its FSM. */
+struct isup_circuit {
+	struct isup_trunk *trunk;
+	uint16_t cic;
+	struct osmo_fsm_inst *fi;
+	/*! ISUP_BLK_* bits */
+	uint8_t blk;
+	enum isup_circ_pending pending;
+	struct osmo_timer_list blk_timer;
+	unsigned int blk_attempts;
+	bool blk_long;		/*!< T13/T15 phase */
+	/*! the peer answered UCIC: not seizable until reset */
+	bool remote_unequipped;
+	/*! reset by a group procedure (GRS) rather than RSC */
+	bool group_reset;
+	unsigned int rsc_attempts;
+	/*! seizures, for least-used selection */
+	unsigned long seizures;
+	/*! cause of the REL we sent, for retransmission */
+	uint8_t rel_cause;
+	unsigned int rel_attempts;
+	/*! the call on the circuit was originated here */
+	bool call_outgoing;
+	/*! called number of an operator test call (retried on dual
+	 *  seizure by the trunk itself), empty otherwise */
+	char called[33];
+	/*! call control's per-call pointer */
+	void *call;
+};
+
+/*! Static configuration of a trunk, as the VTY sets it. */
+struct isup_trunk_cfg {
+	char name[ISUP_TRUNK_NAME_MAX];
+	enum isup_variant variant;
+	uint32_t opc;
+	uint32_t dpc;
+	bool opc_set, dpc_set;
+	unsigned int num_ranges;
+	struct isup_cic_range ranges[ISUP_TRUNK_MAX_RANGES];
+	enum isup_select_policy policy;
+	/*! media gateway endpoint, "{cic}" replaced by the CIC */
+	char mgw_pattern[ISUP_MGW_PATTERN_MAX];
+};
+
+/*! A circuit group towards one remote signalling point. */
+struct isup_trunk {
+	struct llist_head list;
+	struct isup_trunk_cfg cfg;
+	/*! circuits in CIC order; rebuilt when the ranges change */
+	struct isup_circuit **circ;
+	unsigned int num_circ;
+	/*! Q.764 timers, per trunk */
+	struct osmo_tdef *tdefs;
+	/*! pending struct isup_group_op */
+	struct llist_head group_ops;
+	/*! destination accessible (derived from the M3UA AS state) */
+	bool available;
+	/*! whether the trunk started (circuits exist and procedures run) */
+	bool started;
+	unsigned int rr_next;
+	struct rate_ctr_group *ctrs;
+	/*! messages in/out by type: index = message type */
+	struct rate_ctr_group *rx_ctrs;
+	struct rate_ctr_group *tx_ctrs;
+	isup_trunk_tx_cb tx;
+	void *tx_priv;
+	const struct isup_call_ops *call_ops;
+};
+
+/*! Allocate a trunk under ctx with default timers and no circuits. */
+struct isup_trunk *isup_trunk_alloc(void *ctx, const char *name, unsigned int index);
+
+/*! Free a trunk, its circuits, timers and counters. */
+void isup_trunk_free(struct isup_trunk *trunk);
+
+/*! Add a CIC range; checks the variant's CIC width, overlaps and the
+ *  circuit limit.  \returns 0 or -EINVAL / -ERANGE / -EEXIST. */
+int isup_trunk_add_range(struct isup_trunk *trunk, unsigned int first, unsigned int last);
+
+/*! Largest CIC the variant allows (4095 ITU/China, 16383 ANSI). */
+unsigned int isup_variant_max_cic(enum isup_variant variant);
+
+/*! Create the circuits from the ranges (all UNAVAILABLE).  \returns 0 or < 0 */
+int isup_trunk_start(struct isup_trunk *trunk);
+
+/*! Stop all procedures and delete the circuits. */
+void isup_trunk_stop(struct isup_trunk *trunk);
+
+/*! The circuit with this CIC, or NULL when it is not equipped. */
+struct isup_circuit *isup_trunk_circuit(struct isup_trunk *trunk, uint16_t cic);
+
+/*! Feed a received message (CIC first, as MTP3 carries it). */
+void isup_trunk_rx(struct isup_trunk *trunk, const uint8_t *data, size_t len);
+
+/*! Destination became inaccessible (MTP-PAUSE): clear calls, circuits
+ *  unavailable. */
+void isup_trunk_mtp_pause(struct isup_trunk *trunk);
+
+/*! Destination accessible again (MTP-RESUME): reset every circuit (GRS). */
+void isup_trunk_mtp_resume(struct isup_trunk *trunk);
+
+/*! Reset every circuit with GRS messages of at most 32 circuits. */
+int isup_trunk_group_reset(struct isup_trunk *trunk);
+
+/*! Whether this side controls the circuit on dual seizure (Q.764 2.10.1.4:
+ *  the signalling point with the higher point code controls even CICs). */
+bool isup_trunk_controls(const struct isup_trunk *trunk, uint16_t cic);
+
+/*! Pick a circuit for an outgoing call by the trunk's policy, or NULL. */
+struct isup_circuit *isup_trunk_select(struct isup_trunk *trunk);
+
+/*! The media gateway endpoint of a CIC from the trunk's pattern.
+ *  \returns the length written or -ENOSPC. */
+int isup_trunk_mgw_endpoint(const struct isup_trunk *trunk, uint16_t cic, char *buf, size_t len);
+
+/*! The timer value in seconds (osmo_tdef). */
+unsigned long isup_trunk_timer(const struct isup_trunk *trunk, int T);
+
+/*! Whether a circuit matches a show filter. */
+bool isup_circuit_matches(const struct isup_circuit *c, enum isup_circ_filter f);
+
+/*! Short text of a circuit's blocking and pending state, for the VTY. */
+const char *isup_circuit_blk_str(const struct isup_circuit *c, char *buf, size_t len);
+
+/*! Operator: block (maintenance) a circuit with BLO.  \returns 0 or < 0 */
+int isup_circuit_block(struct isup_circuit *c);
+/*! Operator: unblock a circuit with UBL.  \returns 0 or < 0 */
+int isup_circuit_unblock(struct isup_circuit *c);
+/*! Operator: reset a circuit with RSC.  \returns 0 or < 0 */
+int isup_circuit_reset(struct isup_circuit *c);
+/*! Operator: block/unblock the circuits first..last with CGB/CGU
+ *  (maintenance or hardware); at most 32 circuits.  \returns 0 or < 0 */
+int isup_trunk_group_block(struct isup_trunk *trunk, uint16_t first, uint16_t last,
+			   bool block, bool hardware);
+
+/*! Call control: send an IAM on a seized idle circuit (msg's CIC is set
+ *  here).  \returns 0 or < 0. */
+int isup_circuit_setup(struct isup_circuit *c, struct isup_msg *iam);
+/*! Operator test call: IAM with a called number on circuit c. */
+int isup_circuit_test_call(struct isup_circuit *c, const char *called);
+/*! Call control: release the call with a Q.850 cause (REL). */
+int isup_circuit_release(struct isup_circuit *c, uint8_t cause);
+/*! Call control: send ACM (incoming call) / ANM.  \returns 0 or < 0 */
+int isup_circuit_alert(struct isup_circuit *c);
+int isup_circuit_answer(struct isup_circuit *c);
+
+/*! Encode and send msg on the trunk (CIC from msg->cic), counting it. */
+int isup_trunk_send(struct isup_trunk *trunk, struct isup_msg *msg);
