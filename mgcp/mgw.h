@@ -1,0 +1,239 @@
+/* tandem-mgw: the gateway object, its endpoints and connections.
+ *
+ * One talloc tree: struct mgw owns the endpoints, each endpoint its
+ * connections, each connection its sockets and transcoder.  Freeing a
+ * connection closes its sockets (talloc destructor).
+ *
+ * Copyright (C) 2026 Tandem contributors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <osmocom/core/linuxlist.h>
+#include <osmocom/core/rate_ctr.h>
+#include <osmocom/core/select.h>
+#include <osmocom/core/tdef.h>
+
+#include "mgcp/mgcp_codec.h"
+#include "mgcp/mgcp_msg.h"
+#include "mgcp/mgw_rtp.h"
+
+/*! Default MGCP port of a gateway (RFC 3435 3.5). */
+#define MGW_MGCP_PORT 2427
+/*! Default telnet port of tandem-mgw's VTY. */
+#define MGW_VTY_PORT 4281
+/*! Most rtpbridge endpoints: 2 connections x 2 sockets each must stay
+ *  below select()'s 1024 file descriptors in libosmocore 1.7. */
+#define MGW_ENDPOINTS_MAX 200
+/*! Connections per rtpbridge endpoint. */
+#define MGW_CONNS_PER_EP 2
+/*! Codecs in the preference list. */
+#define MGW_CODEC_PREF_MAX 3
+/*! Responses kept for retransmitted commands (RFC 3435 3.5). */
+#define MGW_TRANS_CACHE_MAX 1024
+
+/*! The gateway's rate counters; each failure path has its own. */
+enum mgw_ctr {
+	MGW_CTR_MGCP_RX,
+	MGW_CTR_MGCP_MALFORMED,
+	MGW_CTR_MGCP_UNANSWERABLE,
+	MGW_CTR_MGCP_RETRANSMIT,
+	MGW_CTR_MGCP_RESPONSE_RX,
+	MGW_CTR_MGCP_TX_FAIL,
+	MGW_CTR_MGCP_UNSUPPORTED,
+	MGW_CTR_CRCX_OK,
+	MGW_CTR_CRCX_FAIL,
+	MGW_CTR_MDCX_OK,
+	MGW_CTR_MDCX_FAIL,
+	MGW_CTR_DLCX_OK,
+	MGW_CTR_DLCX_FAIL,
+	MGW_CTR_AUDIT_OK,
+	MGW_CTR_AUDIT_FAIL,
+	MGW_CTR_RQNT_FAIL,
+	MGW_CTR_RSIP_TX,
+	MGW_CTR_RSIP_TIMEOUT,
+	MGW_CTR_RSIP_REJECTED,
+	MGW_CTR_RTP_RX,
+	MGW_CTR_RTP_TX,
+	MGW_CTR_RTP_DROP_SHORT,
+	MGW_CTR_RTP_DROP_VERSION,
+	MGW_CTR_RTP_DROP_CSRC,
+	MGW_CTR_RTP_DROP_EXT,
+	MGW_CTR_RTP_DROP_PADDING,
+	MGW_CTR_RTP_DROP_EMPTY,
+	MGW_CTR_RTP_DROP_PT,
+	MGW_CTR_RTP_DROP_SOURCE,
+	MGW_CTR_RTP_DROP_LATE,
+	MGW_CTR_RTP_DROP_PAYLOAD,
+	MGW_CTR_RTP_DROP_MODE,
+	MGW_CTR_RTP_TX_FAIL,
+	MGW_CTR_RTP_PORTS_EXHAUSTED,
+	MGW_CTR_RTCP_RX,
+	MGW_CTR_RTCP_BAD,
+	MGW_CTR_XCODE_OVERFLOW,
+	MGW_CTR_XCODE_CONCEALED,
+	MGW_CTR_XCODE_FAIL,
+};
+
+/*! Configuration; VTY and config file share it. */
+struct mgw_cfg {
+	char *bind_ip;
+	uint16_t bind_port;
+	char *domain;
+	char *ca_ip;		/*!< call agent for RSIP, NULL for none */
+	uint16_t ca_port;
+	char *rtp_ip;
+	uint16_t rtp_port_min;
+	uint16_t rtp_port_max;
+	unsigned int num_endpoints;
+	unsigned int n_codec_pref;
+	enum mgcp_codec codec_pref[MGW_CODEC_PREF_MAX];
+};
+
+struct mgw_endpoint;
+struct mgw_xcode;
+
+/*! One RTP connection of an endpoint. */
+struct mgw_conn {
+	struct mgw_endpoint *ep;
+	char id[MGCP_ID_MAX + 1];
+	char call_id[MGCP_ID_MAX + 1];
+	enum mgcp_conn_mode mode;
+	enum mgcp_codec codec;
+	uint8_t pt;
+	unsigned int ptime;
+	bool vad;		/*!< LCO s:on: G.729 Annex B VAD/DTX when we encode */
+	uint64_t sdp_version;	/*!< o= version of our SDP, bumped on each change */
+
+	struct osmo_fd rtp;
+	struct osmo_fd rtcp;
+	uint16_t local_port;
+	bool has_remote;
+	struct sockaddr_in remote;
+
+	/* what we send */
+	uint32_t ssrc;
+	uint16_t seq;
+	uint32_t ts_base;
+	/*! turns the peer's packets into ours when codec or ptime differ */
+	struct mgw_xcode *xcode;
+
+	/* what we receive */
+	struct mgw_rtp_stats rx;
+	uint64_t rx_packets, rx_bytes, rx_dropped;
+	uint64_t tx_packets, tx_bytes;
+	uint64_t rtcp_rx;
+};
+
+/*! An rtpbridge/N endpoint: joins its two connections. */
+struct mgw_endpoint {
+	struct mgw *mgw;
+	unsigned int nr;
+	char name[32];		/*!< local name, "rtpbridge/N" */
+	struct mgw_conn *conns[MGW_CONNS_PER_EP];
+};
+
+/*! The gateway. */
+struct mgw {
+	void *ctx;
+	const char *config_file;
+	struct mgw_cfg cfg;
+	struct timespec started;
+	volatile bool quit;
+	bool running;
+
+	struct osmo_fd mgcp_ofd;
+	struct mgw_endpoint *endpoints;
+	unsigned int n_endpoints;
+	uint32_t next_conn_id;
+	uint32_t next_trans_id;
+	uint16_t next_rtp_port;
+
+	struct llist_head trans_cache;	/* struct mgw_trans, oldest first */
+	unsigned int n_trans_cache;
+
+	struct rate_ctr_group *ctrs;
+	struct osmo_tdef *tdefs;
+	struct osmo_fsm_inst *rsip_fi;
+};
+
+/*! The VTY's commands reach the gateway through this. */
+extern struct mgw *g_mgw;
+
+/*! Timers (osmo_tdef, shown and set with "timer" in the mgw node). */
+enum mgw_timer {
+	MGW_T_RSIP = -1,	/*!< X1: RSIP retransmission interval */
+	MGW_T_RSIP_DISC = -2,	/*!< X2: RSIP retry after the call agent stayed silent */
+	MGW_T_HIST = -3,	/*!< X3: responses kept for retransmissions (T-hist) */
+};
+
+/*! Count one event of @ctr. */
+void mgw_ctr_inc(struct mgw *mgw, enum mgw_ctr ctr);
+
+/*! Create the gateway with default configuration (not started). */
+struct mgw *mgw_alloc(void *ctx);
+
+/*! Bind the MGCP socket, create the endpoints, send RSIP; < 0 on failure. */
+int mgw_start(struct mgw *mgw);
+
+/*! Send the shutdown RSIP and close every connection. */
+void mgw_stop(struct mgw *mgw);
+
+/*! Read @file (VTY syntax); on error print FILE:LINE: reason and return < 0. */
+int mgw_config_read(struct mgw *mgw, const char *file);
+
+/*! Install tandem-mgw's VTY commands. */
+void mgw_vty_init(struct mgw *mgw);
+
+/* mgw_mgcp.c: the MGCP side */
+
+/*! Open the MGCP UDP socket. */
+int mgw_mgcp_open(struct mgw *mgw);
+/*! Handle one received datagram from @from; answers it when it is a command. */
+void mgw_mgcp_rx(struct mgw *mgw, const char *buf, size_t len, const struct sockaddr_in *from);
+/*! Send @msg to @to; returns 0 or a negative errno/codec error. */
+int mgw_mgcp_send(struct mgw *mgw, const struct mgcp_msg *msg, const struct sockaddr_in *to);
+/*! Drop every cached response. */
+void mgw_trans_flush(struct mgw *mgw);
+
+/* mgw_cmd.c: the commands */
+
+/*! Execute command @cmd and fill the response @resp. */
+void mgw_cmd_exec(struct mgw *mgw, const struct mgcp_msg *cmd, struct mgcp_msg *resp);
+
+/* mgw_rsip.c: restart procedure towards the call agent (osmo_fsm) */
+
+/*! Start the RSIP procedure (a no-op without a call agent). */
+int mgw_rsip_start(struct mgw *mgw);
+/*! A response arrived; true when it answered our RSIP. */
+bool mgw_rsip_response(struct mgw *mgw, const struct mgcp_msg *resp);
+/*! Send the one-shot shutdown RSIP (RM: forced). */
+void mgw_rsip_shutdown(struct mgw *mgw);
+/*! Name of the restart procedure's state. */
+const char *mgw_rsip_state_name(struct mgw *mgw);
+
+/* mgw_endp.c: endpoints and connections */
+
+/*! Create the configured endpoints. */
+int mgw_endp_init(struct mgw *mgw);
+/*! Endpoint by local name ("rtpbridge/3", case-insensitive), or NULL. */
+struct mgw_endpoint *mgw_endp_find(struct mgw *mgw, const char *local);
+/*! Number of connections of @ep. */
+unsigned int mgw_endp_n_conns(const struct mgw_endpoint *ep);
+/*! Connection of @ep by id, or NULL. */
+struct mgw_conn *mgw_conn_find(struct mgw_endpoint *ep, const char *id);
+/*! Create a connection on @ep with its RTP/RTCP sockets; NULL when out of ports. */
+struct mgw_conn *mgw_conn_alloc(struct mgw_endpoint *ep, const char *call_id);
+/*! Delete a connection. */
+void mgw_conn_free(struct mgw_conn *conn);
+/*! Codec, ptime, mode or remote changed: set up transcoders of @ep anew. */
+int mgw_endp_update_media(struct mgw_endpoint *ep);
+/*! The other connection of @conn's endpoint (itself in loopback), or NULL. */
+struct mgw_conn *mgw_conn_peer(struct mgw_conn *conn);
+/*! Lost packets of @conn's received stream. */
+int32_t mgw_conn_lost(const struct mgw_conn *conn);
