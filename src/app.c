@@ -14,11 +14,14 @@
 #include <osmocom/vty/telnet_interface.h>
 #include <osmocom/vty/vty.h>
 
+#include "db/cdr_writer.h"
 #include "src/app.h"
 #include "src/sip_agent.h"
 #include "src/sip_loop.h"
+#include "src/ss7.h"
 #include "src/tandem_log.h"
 #include "src/tandem_vty.h"
+#include "src/vty_config.h"
 
 struct tandem_app *g_app;
 
@@ -51,6 +54,15 @@ static void tandem_signal_cb(struct osmo_signalfd *osfd, const struct signalfd_s
 	}
 }
 
+int tandem_config_read(struct tandem_app *app, const char *file)
+{
+	int rc = tandem_vty_read_config("tandemd", file);
+
+	if (rc == 0)
+		app->config_file = file;
+	return rc;
+}
+
 struct tandem_app *tandem_app_alloc(void *ctx)
 {
 	struct tandem_app *app = talloc_zero(ctx, struct tandem_app);
@@ -72,6 +84,9 @@ struct tandem_app *tandem_app_alloc(void *ctx)
 		goto fail;
 	app->sip = sip_agent_alloc(app, app->loop);
 	if (!app->sip)
+		goto fail;
+	/* Found through g_cdr; tandemd records CDRs only with a cdr node. */
+	if (!cdr_writer_alloc(app))
 		goto fail;
 
 	tandem_vty_init(ctx);
@@ -107,6 +122,17 @@ int tandem_app_start(struct tandem_app *app)
 		return rc;
 	}
 
+	/* Before SIP: a database whose schema is too new refuses the start. */
+	rc = cdr_writer_app_start(g_cdr);
+	if (rc < 0)
+		return rc;
+
+	rc = ss7_start();
+	if (rc < 0) {
+		fprintf(stderr, "tandemd: cannot start the SS7 side (see the log)\n");
+		return rc;
+	}
+
 	rc = sip_agent_start(app->sip);
 	if (rc < 0) {
 		fprintf(stderr, "tandemd: cannot start the SIP agent on %s:%u\n",
@@ -121,7 +147,9 @@ int tandem_app_run(struct tandem_app *app)
 	while (!app->quit)
 		sip_loop_iterate(app->loop, false);
 
+	ss7_stop();
 	sip_agent_stop(app->sip, 2000);
+	cdr_writer_stop(g_cdr);
 	telnet_exit();
 	LOGP(DLGLOBAL, LOGL_NOTICE, "tandemd stopped\n");
 	return 0;

@@ -19,6 +19,9 @@
 #include <osmocom/core/timer.h>
 
 #include "config.h"
+#include "db/cdr_record.h"
+#include "db/cdr_sip.h"
+#include "db/cdr_writer.h"
 #include "src/sip_agent.h"
 #include "src/sip_loop.h"
 #include "src/tandem_log.h"
@@ -82,6 +85,8 @@ static void sip_agent_on_invite(struct sip_agent *sa, nua_t *nua, nua_handle_t *
 	LOGP(DSIP, LOGL_NOTICE, "INVITE %s (Call-ID %s): no call control yet, answering 503\n",
 	     sip && sip->sip_request ? sip->sip_request->rq_url->url_user ?: "" : "",
 	     sip && sip->sip_call_id ? sip->sip_call_id->i_id : "?");
+	/* Spooled before the answer leaves: every 503 a peer sees is billed. */
+	cdr_sip_refused(g_cdr, nua, sip, 41, CDR_LOC_TRANSIT);
 	nua_respond(nh, SIP_503_SERVICE_UNAVAILABLE, SIPTAG_RETRY_AFTER_STR("30"),
 		    SIPTAG_REASON_STR("Q.850;cause=41;text=\"Temporary failure\""), TAG_END());
 }
@@ -249,7 +254,7 @@ static void sip_agent_stop_timeout_cb(void *data)
 
 void sip_agent_stop(struct sip_agent *sa, unsigned int timeout_ms)
 {
-	struct osmo_timer_list deadline;
+	struct osmo_timer_list deadline = {};
 	bool expired = false;
 
 	osmo_timer_del(&sa->restart_timer);

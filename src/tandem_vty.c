@@ -8,6 +8,8 @@
 #include <osmocom/vty/vty.h>
 
 #include "config.h"
+#include "db/cdr_vty.h"
+#include "src/ss7.h"
 #include "src/tandem_vty.h"
 
 static struct vty_app_info tandem_vty_info = {
@@ -22,6 +24,8 @@ static struct vty_app_info tandem_vty_info = {
 /* Called when any node is left; each subsystem acts on its own nodes. */
 static int tandem_vty_go_parent(struct vty *vty)
 {
+	cdr_vty_go_parent(vty);
+	ss7_vty_go_parent(vty);
 	return sip_vty_go_parent(vty);
 }
 
@@ -35,4 +39,7 @@ void tandem_vty_init(void *ctx)
 	osmo_fsm_vty_add_cmds();
 	osmo_talloc_vty_add_cmds();
 	sip_vty_init();
+	/* before the config is read: cs7 nodes and ISUP trunks */
+	ss7_vty_init(ctx);
+	cdr_vty_init();
 }

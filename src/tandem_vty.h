@@ -3,8 +3,11 @@
 
 #include <osmocom/vty/command.h>
 
+/*! tandemd's own VTY nodes, all in one place so that ids never collide. */
 enum tandem_vty_node {
 	SIP_NODE = _LAST_OSMOVTY_NODE + 1,
+	CDR_NODE,
+	ISUP_TRUNK_NODE,
 };
 
 /*! Default telnet port of tandemd's VTY. */

@@ -1,4 +1,4 @@
-/* Reading tandemd's config file.
+/* Reading a VTY-syntax config file, for tandemd and tandem-mgw.
  *
  * libosmocore reads the file through the VTY parser but does not say which
  * line failed.  We feed it through a one-byte-at-a-time cookie stream that
@@ -12,7 +12,7 @@
 
 #include <osmocom/vty/vty.h>
 
-#include "src/app.h"
+#include "src/vty_config.h"
 
 struct cfg_reader {
 	FILE *file;
@@ -47,7 +47,7 @@ static ssize_t cfg_reader_read(void *cookie, char *buf, size_t size)
 	return 1;
 }
 
-int tandem_config_read(struct tandem_app *app, const char *file)
+int tandem_vty_read_config(const char *prog, const char *file)
 {
 	cookie_io_functions_t io = { .read = cfg_reader_read };
 	struct cfg_reader r = { .line_done = true };
@@ -57,7 +57,7 @@ int tandem_config_read(struct tandem_app *app, const char *file)
 
 	r.file = fopen(file, "r");
 	if (!r.file) {
-		fprintf(stderr, "tandemd: %s: cannot open config file: %s\n", file, strerror(errno));
+		fprintf(stderr, "%s: %s: cannot open config file: %s\n", prog, file, strerror(errno));
 		return -errno;
 	}
 	stream = fopencookie(&r, "r", io);
@@ -73,10 +73,9 @@ int tandem_config_read(struct tandem_app *app, const char *file)
 	if (rc < 0) {
 		/* The parser stops right after the line it rejected. */
 		lineno = r.line_done ? r.newlines : r.newlines + 1;
-		fprintf(stderr, "tandemd: %s:%u: invalid config line '%s': %s\n", file, lineno, r.line,
+		fprintf(stderr, "%s: %s:%u: invalid config line '%s': %s\n", prog, file, lineno, r.line,
 			"unknown command, bad argument or wrong node");
 		return -EINVAL;
 	}
-	app->config_file = file;
 	return 0;
 }
