@@ -16,6 +16,7 @@
 
 #include "db/cdr_writer.h"
 #include "src/app.h"
+#include "src/cc.h"
 #include "src/sip_agent.h"
 #include "src/sip_loop.h"
 #include "src/ss7.h"
@@ -90,6 +91,9 @@ struct tandem_app *tandem_app_alloc(void *ctx)
 		goto fail;
 
 	tandem_vty_init(ctx);
+	/* after the VTY: call control installs its nodes */
+	if (cc_init(app) < 0)
+		goto fail;
 	return app;
 fail:
 	talloc_free(app);
@@ -147,6 +151,7 @@ int tandem_app_run(struct tandem_app *app)
 	while (!app->quit)
 		sip_loop_iterate(app->loop, false);
 
+	cc_stop();
 	ss7_stop();
 	sip_agent_stop(app->sip, 2000);
 	cdr_writer_stop(g_cdr);

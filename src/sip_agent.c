@@ -1,7 +1,9 @@
 /* The SIP side of tandemd: one Sofia-SIP nua agent.
  *
- * Until call control exists, the agent answers OPTIONS (trunk keepalives) and
- * refuses INVITEs with 503, so peers fail over instead of waiting.
+ * The agent answers OPTIONS (trunk keepalives) and hands INVITEs and the
+ * events of their dialogs to call control (src/cc_call.c).  With no route
+ * configured, call control is off and INVITEs are refused with 503 cause
+ * 41, so peers fail over instead of waiting.
  */
 #include <errno.h>
 #include <string.h>
@@ -22,6 +24,7 @@
 #include "db/cdr_record.h"
 #include "db/cdr_sip.h"
 #include "db/cdr_writer.h"
+#include "src/cc.h"
 #include "src/sip_agent.h"
 #include "src/sip_loop.h"
 #include "src/tandem_log.h"
@@ -81,8 +84,11 @@ static void sip_agent_ctr_inc(struct sip_agent *sa, enum sip_agent_ctr c)
 static void sip_agent_on_invite(struct sip_agent *sa, nua_t *nua, nua_handle_t *nh, sip_t const *sip)
 {
 	sip_agent_ctr_inc(sa, SIP_CTR_INVITE_IN);
+	if (sip && cc_sip_invite(nua, nh, sip) == 0)
+		return;
+	/* No route configured at all: call control is off, refuse as before. */
 	sip_agent_ctr_inc(sa, SIP_CTR_INVITE_REJECTED);
-	LOGP(DSIP, LOGL_NOTICE, "INVITE %s (Call-ID %s): no call control yet, answering 503\n",
+	LOGP(DSIP, LOGL_NOTICE, "INVITE %s (Call-ID %s): no routes configured, answering 503\n",
 	     sip && sip->sip_request ? sip->sip_request->rq_url->url_user ?: "" : "",
 	     sip && sip->sip_call_id ? sip->sip_call_id->i_id : "?");
 	/* Spooled before the answer leaves: every 503 a peer sees is billed. */
@@ -99,6 +105,16 @@ static void sip_agent_cb(nua_event_t event, int status, char const *phrase, nua_
 
 	if (nua_event_is_incoming_request(event))
 		sip_agent_ctr_inc(sa, SIP_CTR_REQ_IN);
+
+	/* Events of a call's dialog belong to call control (hmagic = call). */
+	if (hmagic) {
+		int cs = nua_callstate_init;
+
+		if (event == nua_i_state)
+			tl_gets(tags, NUTAG_CALLSTATE_REF(cs), TAG_END());
+		if (cc_sip_event(event, status, phrase, nh, hmagic, sip, cs))
+			return;
+	}
 
 	switch (event) {
 	case nua_i_options:

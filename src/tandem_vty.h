@@ -8,6 +8,8 @@ enum tandem_vty_node {
 	SIP_NODE = _LAST_OSMOVTY_NODE + 1,
 	CDR_NODE,
 	ISUP_TRUNK_NODE,
+	CC_NODE,
+	CC_ROUTE_NODE,
 };
 
 /*! Default telnet port of tandemd's VTY. */

@@ -76,3 +76,15 @@ class PgCluster:
             with open(sockdir) as f:
                 shutil.rmtree(f.read().strip(), ignore_errors=True)
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def start_for_module(name):
+    """A started cluster for one test module, or None where PostgreSQL is
+    not installed outside CI (the module's tests then skip themselves)."""
+    if not available():
+        if tt.IN_CI:
+            raise RuntimeError("PostgreSQL is required in CI but not installed")
+        return None
+    cluster = PgCluster(tt.builddir("tests", "system", "tmp", "%s-%d" % (name, os.getpid())))
+    cluster.start()
+    return cluster

@@ -26,12 +26,7 @@ CLUSTER = None
 
 def setUpModule():
     global CLUSTER
-    if not pgcluster.available():
-        if tt.IN_CI:
-            raise RuntimeError("PostgreSQL is required in CI but not installed")
-        return
-    CLUSTER = pgcluster.PgCluster(tt.builddir("tests", "system", "tmp", "pg-cdr-%d" % os.getpid()))
-    CLUSTER.start()
+    CLUSTER = pgcluster.start_for_module("pg-cdr")
 
 
 def tearDownModule():

@@ -46,12 +46,9 @@ RANGE = ["--from", "2026-01-10 10:00", "--to", "2026-01-10 12:00"]
 
 def setUpModule():
     global CLUSTER, DB
-    if not pgcluster.available():
-        if tt.IN_CI:
-            raise RuntimeError("PostgreSQL is required in CI but not installed")
+    CLUSTER = pgcluster.start_for_module("pg-cdrtool")
+    if not CLUSTER:
         return
-    CLUSTER = pgcluster.PgCluster(tt.builddir("tests", "system", "tmp", "pg-cdrtool-%d" % os.getpid()))
-    CLUSTER.start()
     DB = CLUSTER.create_db("cdrtool")
     r = subprocess.run([TOOL, "--db", DB, "migrate"], capture_output=True, text=True, timeout=30)
     assert r.returncode == 0, r.stderr
