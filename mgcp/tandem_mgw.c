@@ -4,7 +4,6 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,16 +20,8 @@
 
 #include "config.h"
 #include "mgcp/mgw.h"
+#include "src/cmdline.h"
 #include "src/tandem_log.h"
-
-static void print_help(void)
-{
-	printf("Usage: tandem-mgw [-c FILE] [-V] [-h]\n"
-	       "Tandem's MGCP media gateway: rtpbridge endpoints, G.729 <-> G.711. Runs in the foreground.\n\n"
-	       "  -c, --config-file FILE  read the configuration from FILE (default tandem-mgw.cfg)\n"
-	       "  -V, --version           print the version and exit\n"
-	       "  -h, --help              print this help and exit\n");
-}
 
 static void signal_cb(struct osmo_signalfd *osfd, const struct signalfd_siginfo *fdsi)
 {
@@ -75,37 +66,16 @@ static int mgw_main_run(struct mgw *mgw)
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "config-file", required_argument, NULL, 'c' },
-		{ "version", no_argument, NULL, 'V' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *config_file = "tandem-mgw.cfg";
+	const char *config_file;
 	struct mgw *mgw;
 	void *ctx;
-	int c, rc;
+	int rc;
 
-	while ((c = getopt_long(argc, argv, "c:Vh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'c':
-			config_file = optarg;
-			break;
-		case 'V':
-			printf("tandem-mgw %s\n", PACKAGE_VERSION);
-			return EXIT_SUCCESS;
-		case 'h':
-			print_help();
-			return EXIT_SUCCESS;
-		default:
-			print_help();
-			return EXIT_FAILURE;
-		}
-	}
-	if (optind < argc) {
-		fprintf(stderr, "tandem-mgw: unexpected argument '%s'\n", argv[optind]);
-		return EXIT_FAILURE;
-	}
+	rc = tandem_cmdline("tandem-mgw",
+			    "Tandem's MGCP media gateway: rtpbridge endpoints, G.729 <-> G.711.", argc,
+			    argv, &config_file);
+	if (rc >= 0)
+		return rc;
 
 	ctx = talloc_named_const(NULL, 0, "tandem-mgw");
 	msgb_talloc_ctx_init(ctx, 0);

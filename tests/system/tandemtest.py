@@ -186,9 +186,6 @@ class Vty:
         # first line is the echoed command, last one the next prompt
         return "\n".join(l for l in lines[1:-1]).strip("\n")
 
-    def prompt_node(self, text):
-        return text
-
     def close(self):
         try:
             self.sock.close()
