@@ -159,3 +159,9 @@ void cc_sipi_profile(struct sipi_profile *p, int variant);
 
 /*! Install the call-control VTY (src/cc_vty.c). */
 void cc_vty_init(void);
+
+struct vty;
+/*! Install the route nodes and commands (src/cc_route_vty.c). */
+void cc_route_vty_init(void);
+/*! Write the routes of the call-control node. */
+void cc_route_vty_write(struct vty *vty);

@@ -1,5 +1,5 @@
-/* Call control VTY: the call-control node (profile, routes), route
- * lookup, show calls / show call / clear call.
+/* Call control VTY: the call-control node (profile, timers), show calls /
+ * show call / clear call.  Routes are in src/cc_route_vty.c.
  *
  * Copyright (C) 2026 Tandem contributors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -26,32 +26,7 @@
 #include "src/cc.h"
 #include "src/tandem_vty.h"
 
-static const struct rate_ctr_desc cc_route_ctr_desc[] = {
-	[CC_ROUTE_CTR_CALLS] = { "call:routed", "Calls that took this route" },
-	[CC_ROUTE_CTR_ANSWERED] = { "call:answered", "Calls answered" },
-	[CC_ROUTE_CTR_NO_CIRCUIT] = { "fail:no-circuit", "Calls failed: no circuit on any destination" },
-	[CC_ROUTE_CTR_REJECTED] = { "fail:rejected", "Calls released by the far end before answer" },
-};
-
-static const struct rate_ctr_group_desc cc_route_ctrg_desc = {
-	.group_name_prefix = "cc:route",
-	.group_description = "Route",
-	.class_id = OSMO_STATS_CLASS_GLOBAL,
-	.num_ctr = ARRAY_SIZE(cc_route_ctr_desc),
-	.ctr_desc = cc_route_ctr_desc,
-};
-
-/* the counter group is registered globally: unregister it with the route */
-static int cc_route_destructor(struct cc_route *r)
-{
-	if (r->ctrs)
-		rate_ctr_group_free(r->ctrs);
-	r->ctrs = NULL;
-	return 0;
-}
-
 static struct cmd_node cc_node = { CC_NODE, "%s(config-cc)# ", 1 };
-static struct cmd_node cc_route_node = { CC_ROUTE_NODE, "%s(config-cc-route)# ", 1 };
 
 DEFUN(cfg_cc, cfg_cc_cmd, "call-control", "Configure call control and routing\n")
 {
@@ -65,160 +40,6 @@ DEFUN(cfg_cc_profile, cfg_cc_profile_cmd, "profile (sip|sip-i|sip-t)",
       "SIP-I (Q.1912.5 profile C)\n" "SIP-T (RFC 3372)\n")
 {
 	g_cc->profile = get_string_value(cc_sip_profile_names, argv[0]);
-	return CMD_SUCCESS;
-}
-
-DEFUN(cfg_cc_route, cfg_cc_route_cmd, "route NAME", "Configure a route\n" "Route name\n")
-{
-	int err = 0;
-	struct cc_route *r = cc_route_get(g_cc, &g_cc->routes, argv[0], &err);
-
-	if (!r) {
-		vty_out(vty, "%% cannot create route '%s': %s%s", argv[0],
-			err == -ENOSPC ? "too many routes" : "name must be 1 to 31 characters", VTY_NEWLINE);
-		return CMD_WARNING;
-	}
-	if (!r->ctrs) {
-		r->ctrs = rate_ctr_group_alloc(r, &cc_route_ctrg_desc, g_cc->next_route_idx++);
-		if (r->ctrs) {
-			rate_ctr_group_set_name(r->ctrs, r->name);
-			talloc_set_destructor(r, cc_route_destructor);
-		}
-	}
-	vty->index = r;
-	vty->node = CC_ROUTE_NODE;
-	return CMD_SUCCESS;
-}
-
-DEFUN(cfg_cc_no_route, cfg_cc_no_route_cmd, "no route NAME", NO_STR "Delete a route\n" "Route name\n")
-{
-	struct cc_call *call;
-
-	/* calls keep a pointer to their route */
-	llist_for_each_entry(call, &g_cc->calls, list) {
-		if (call->route && !strcmp(call->route->name, argv[0])) {
-			vty_out(vty, "%% route %s is in use by call %u%s", argv[0], call->id, VTY_NEWLINE);
-			return CMD_WARNING;
-		}
-	}
-	if (cc_route_del(&g_cc->routes, argv[0]) < 0) {
-		vty_out(vty, "%% no route '%s'%s", argv[0], VTY_NEWLINE);
-		return CMD_WARNING;
-	}
-	return CMD_SUCCESS;
-}
-
-static int set_prefix(struct vty *vty, char *dst, size_t len, const char *digits)
-{
-	if (!cc_digits_valid(digits)) {
-		vty_out(vty, "%% '%s' is not 1 to %u digits%s", digits, CC_DIGITS_MAX, VTY_NEWLINE);
-		return CMD_WARNING;
-	}
-	osmo_strlcpy(dst, digits, len);
-	return CMD_SUCCESS;
-}
-
-DEFUN(cfg_route_called, cfg_route_called_cmd, "match called-prefix DIGITS",
-      "Match condition\n" "Called number prefix (longest match wins)\n" "Digits\n")
-{
-	struct cc_route *r = vty->index;
-
-	return set_prefix(vty, r->called_prefix, sizeof(r->called_prefix), argv[0]);
-}
-
-DEFUN(cfg_route_calling, cfg_route_calling_cmd, "match calling-prefix DIGITS",
-      "Match condition\n" "Calling number prefix (tie-break after the called prefix)\n" "Digits\n")
-{
-	struct cc_route *r = vty->index;
-
-	return set_prefix(vty, r->calling_prefix, sizeof(r->calling_prefix), argv[0]);
-}
-
-DEFUN(cfg_route_no_match, cfg_route_no_match_cmd, "no match (called-prefix|calling-prefix)",
-      NO_STR "Match condition\n" "Match every called number\n" "Match every calling number\n")
-{
-	struct cc_route *r = vty->index;
-
-	if (!strcmp(argv[0], "called-prefix"))
-		r->called_prefix[0] = '\0';
-	else
-		r->calling_prefix[0] = '\0';
-	return CMD_SUCCESS;
-}
-
-DEFUN(cfg_route_dest, cfg_route_dest_cmd, "destination trunk NAME",
-      "Add a destination, tried in configuration order\n" "An ISUP trunk\n" "Trunk name\n")
-{
-	struct cc_route *r = vty->index;
-	int rc = cc_route_add_dest(r, argv[0]);
-
-	if (rc == -EEXIST)
-		return CMD_SUCCESS;
-	if (rc < 0) {
-		vty_out(vty, "%% %s%s", rc == -ENOSPC ? "at most 8 destinations per route" : "bad trunk name",
-			VTY_NEWLINE);
-		return CMD_WARNING;
-	}
-	return CMD_SUCCESS;
-}
-
-DEFUN(cfg_route_no_dest, cfg_route_no_dest_cmd, "no destination trunk NAME",
-      NO_STR "Remove a destination\n" "An ISUP trunk\n" "Trunk name\n")
-{
-	struct cc_route *r = vty->index;
-	unsigned int i;
-
-	for (i = 0; i < r->num_dest; i++) {
-		if (strcmp(r->dest[i], argv[0]))
-			continue;
-		memmove(r->dest[i], r->dest[i + 1], (r->num_dest - i - 1) * sizeof(r->dest[0]));
-		r->num_dest--;
-		return CMD_SUCCESS;
-	}
-	vty_out(vty, "%% no destination '%s'%s", argv[0], VTY_NEWLINE);
-	return CMD_WARNING;
-}
-
-DEFUN(cfg_route_strip, cfg_route_strip_cmd, "strip <0-32>",
-      "Remove leading digits of the called number\n" "Number of digits\n")
-{
-	struct cc_route *r = vty->index;
-
-	r->strip = atoi(argv[0]);
-	return CMD_SUCCESS;
-}
-
-DEFUN(cfg_route_prefix, cfg_route_prefix_cmd, "prefix DIGITS",
-      "Digits put in front of the called number (after strip)\n" "Digits\n")
-{
-	struct cc_route *r = vty->index;
-
-	return set_prefix(vty, r->prefix, sizeof(r->prefix), argv[0]);
-}
-
-DEFUN(cfg_route_no_prefix, cfg_route_no_prefix_cmd, "no prefix", NO_STR "No prefix digits\n")
-{
-	struct cc_route *r = vty->index;
-
-	r->prefix[0] = '\0';
-	return CMD_SUCCESS;
-}
-
-DEFUN(cfg_route_nai, cfg_route_nai_cmd, "nai <0-127>",
-      "Nature of address of the outgoing called number\n"
-      "Q.763 value (1 subscriber, 3 national, 4 international)\n")
-{
-	struct cc_route *r = vty->index;
-
-	r->nai = atoi(argv[0]);
-	return CMD_SUCCESS;
-}
-
-DEFUN(cfg_route_no_nai, cfg_route_no_nai_cmd, "no nai", NO_STR "Keep the number's nature of address\n")
-{
-	struct cc_route *r = vty->index;
-
-	r->nai = CC_NAI_KEEP;
 	return CMD_SUCCESS;
 }
 
@@ -246,67 +67,13 @@ static bool cc_timers_default(void)
 
 static int cc_config_write(struct vty *vty)
 {
-	const struct cc_route *r;
-	unsigned int i;
-
 	/* nothing configured: no node, as before call control existed */
 	if (!g_cc->routes.num && g_cc->profile == CC_PROFILE_SIP && cc_timers_default())
 		return CMD_SUCCESS;
 	vty_out(vty, "call-control%s", VTY_NEWLINE);
 	vty_out(vty, " profile %s%s", get_value_string(cc_sip_profile_names, g_cc->profile), VTY_NEWLINE);
 	osmo_tdef_vty_write(vty, cc_tdefs, " timer ");
-	llist_for_each_entry(r, &g_cc->routes.routes, list) {
-		vty_out(vty, " route %s%s", r->name, VTY_NEWLINE);
-		if (r->called_prefix[0])
-			vty_out(vty, "  match called-prefix %s%s", r->called_prefix, VTY_NEWLINE);
-		if (r->calling_prefix[0])
-			vty_out(vty, "  match calling-prefix %s%s", r->calling_prefix, VTY_NEWLINE);
-		for (i = 0; i < r->num_dest; i++)
-			vty_out(vty, "  destination trunk %s%s", r->dest[i], VTY_NEWLINE);
-		if (r->strip)
-			vty_out(vty, "  strip %u%s", r->strip, VTY_NEWLINE);
-		if (r->prefix[0])
-			vty_out(vty, "  prefix %s%s", r->prefix, VTY_NEWLINE);
-		if (r->nai != CC_NAI_KEEP)
-			vty_out(vty, "  nai %d%s", r->nai, VTY_NEWLINE);
-	}
-	return CMD_SUCCESS;
-}
-
-static void show_lookup(struct vty *vty, const char *called, const char *calling)
-{
-	char why[160], out[CC_DIGITS_MAX + 1];
-	const struct cc_route *r;
-	unsigned int i;
-
-	if (!cc_digits_valid(called) || (calling && !cc_digits_valid(calling))) {
-		vty_out(vty, "%% numbers are 1 to %u digits%s", CC_DIGITS_MAX, VTY_NEWLINE);
-		return;
-	}
-	r = cc_route_lookup(&g_cc->routes, called, calling, why, sizeof(why));
-	vty_out(vty, "%s%s", why, VTY_NEWLINE);
-	if (!r)
-		return;
-	if (cc_route_apply(r, called, out, sizeof(out)) < 0)
-		vty_out(vty, " called number out: too long%s", VTY_NEWLINE);
-	else
-		vty_out(vty, " called number out: %s%s", out, VTY_NEWLINE);
-	for (i = 0; i < r->num_dest; i++)
-		vty_out(vty, " destination %u: trunk %s%s", i + 1, r->dest[i], VTY_NEWLINE);
-}
-
-DEFUN(route_lookup, route_lookup_cmd, "route lookup NUMBER",
-      "Routing\n" "Show which route a called number takes and why\n" "Called number\n")
-{
-	show_lookup(vty, argv[0], NULL);
-	return CMD_SUCCESS;
-}
-
-DEFUN(route_lookup_from, route_lookup_from_cmd, "route lookup NUMBER from CALLING",
-      "Routing\n" "Show which route a called number takes and why\n" "Called number\n"
-      "With a calling number\n" "Calling number\n")
-{
-	show_lookup(vty, argv[0], argv[1]);
+	cc_route_vty_write(vty);
 	return CMD_SUCCESS;
 }
 
@@ -385,45 +152,16 @@ DEFUN(show_cc, show_cc_cmd, "show call-control", SHOW_STR "Call control counters
 	return CMD_SUCCESS;
 }
 
-DEFUN(show_cc_routes, show_cc_routes_cmd, "show call-control routes", SHOW_STR "Call control counters\n"
-      "Each route with its counters\n")
-{
-	const struct cc_route *r;
-
-	llist_for_each_entry(r, &g_cc->routes.routes, list) {
-		vty_out(vty, "route %s: called prefix '%s', %u destination(s)%s", r->name, r->called_prefix,
-			r->num_dest, VTY_NEWLINE);
-		if (r->ctrs)
-			vty_out_rate_ctr_group(vty, "  ", r->ctrs);
-	}
-	return CMD_SUCCESS;
-}
-
 void cc_vty_init(void)
 {
 	install_element(CONFIG_NODE, &cfg_cc_cmd);
 	install_node(&cc_node, cc_config_write);
 	install_element(CC_NODE, &cfg_cc_profile_cmd);
-	install_element(CC_NODE, &cfg_cc_route_cmd);
-	install_element(CC_NODE, &cfg_cc_no_route_cmd);
 	install_element(CC_NODE, &cfg_cc_timer_cmd);
-	install_node(&cc_route_node, NULL);
-	install_element(CC_ROUTE_NODE, &cfg_route_called_cmd);
-	install_element(CC_ROUTE_NODE, &cfg_route_calling_cmd);
-	install_element(CC_ROUTE_NODE, &cfg_route_no_match_cmd);
-	install_element(CC_ROUTE_NODE, &cfg_route_dest_cmd);
-	install_element(CC_ROUTE_NODE, &cfg_route_no_dest_cmd);
-	install_element(CC_ROUTE_NODE, &cfg_route_strip_cmd);
-	install_element(CC_ROUTE_NODE, &cfg_route_prefix_cmd);
-	install_element(CC_ROUTE_NODE, &cfg_route_no_prefix_cmd);
-	install_element(CC_ROUTE_NODE, &cfg_route_nai_cmd);
-	install_element(CC_ROUTE_NODE, &cfg_route_no_nai_cmd);
-	install_element_ve(&route_lookup_cmd);
-	install_element_ve(&route_lookup_from_cmd);
+	cc_route_vty_init();
 	install_element_ve(&show_calls_cmd);
 	install_element_ve(&show_call_cmd);
 	install_element_ve(&show_cc_cmd);
 	install_element_ve(&show_cc_timer_cmd);
-	install_element_ve(&show_cc_routes_cmd);
 	install_element(ENABLE_NODE, &clear_call_cmd);
 }

@@ -65,6 +65,12 @@ class PgCluster:
     def scalar(self, sql, db="postgres"):
         return self.psql(sql, db).strip()
 
+    def count(self, table, db="postgres"):
+        """Rows in table; 0 while the table does not exist yet (a writer creates it on connect)."""
+        if self.scalar("SELECT to_regclass('%s') IS NULL" % table, db) == "t":
+            return 0
+        return int(self.scalar("SELECT count(*) FROM %s" % table, db) or 0)
+
     def create_db(self, name):
         self.psql('DROP DATABASE IF EXISTS "%s"; CREATE DATABASE "%s";' % (name, name))
         return self.conninfo(name)

@@ -42,7 +42,7 @@ class CallCdr(CallCase):
         return super().start_ss7_tandemd(cfg)
 
     def rows(self, n):
-        wait_for(lambda: CLUSTER.scalar("SELECT count(*) FROM cdr", self.db) == str(n), 15,
+        wait_for(lambda: CLUSTER.count("cdr", self.db) == n, 15,
                  "%d CDR rows" % n)
         return CLUSTER.psql("SELECT %s FROM cdr ORDER BY start_time" % COLUMNS, self.db).split("\n")
 

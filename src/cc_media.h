@@ -1,0 +1,99 @@
+/* The media of one call: the connections call control asks a media
+ * gateway for over MGCP (mgcp/mgcp_ca.h), and the SDP offer/answer
+ * (RFC 3264) between the SIP peer and the gateway.
+ *
+ * This header is the contract between the media code (src/cc_media*.c,
+ * mgcp/mgcp_ca*.c) and call control (src/cc_call.c and its legs): call
+ * control only uses what is here.
+ *
+ * Per call there is one endpoint on the gateway, named from the ISUP
+ * trunk's endpoint pattern ("ds/e1-1/{cic}@mgw" -> "ds/e1-1/17@mgw", or a
+ * wildcard such as "rtpbridge/ *@mgw" which the gateway names), and two
+ * connections on it: the circuit side (CRCX without SDP; the TDM channel,
+ * or for rtpbridge the leg towards the PSTN side) and the SIP side (an
+ * RTP connection whose SDP is what the SIP peer sees).
+ *
+ * Copyright (C) 2026 Tandem contributors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <osmocom/core/utils.h>
+
+struct cc_media;
+
+/*! Outcomes call control is told about.  Every callback runs from the
+ *  select loop, never from inside a cc_media_*() call. */
+struct cc_media_ops {
+	/*! The SIP-side connection exists; sdp is the SDP the SIP peer must
+	 *  get (an answer when the peer offered, an offer otherwise), valid
+	 *  during the call only. */
+	void (*ready)(struct cc_media *m, void *priv, const char *sdp);
+	/*! The gateway failed or timed out, or restarted (RSIP) under an
+	 *  established call; cause is Q.850 (47 resource unavailable, or 41
+	 *  temporary failure when the gateway is down). */
+	void (*failed)(struct cc_media *m, void *priv, uint8_t cause);
+};
+
+/*! State of a call's media, for `show calls` / `show call ID`. */
+enum cc_media_state {
+	CC_MEDIA_NONE,
+	CC_MEDIA_CREATING,	/*!< CRCX sent */
+	CC_MEDIA_READY,		/*!< both connections exist */
+	CC_MEDIA_MODIFYING,	/*!< MDCX sent */
+	CC_MEDIA_FAILED,
+	CC_MEDIA_RELEASED,	/*!< DLCX sent (the gateway's answer is not awaited) */
+};
+extern const struct value_string cc_media_state_names[];
+
+/*! The media configuration of an ISUP trunk (` media-gateway GW endpoint
+ *  PATTERN` in its `isup trunk` node).  \returns false when the trunk has
+ *  none: its calls then run without a media gateway (signalling only). */
+bool cc_media_trunk_cfg(const char *isup_trunk, const char **gw, const char **pattern);
+
+/*! Allocate the media of a call under ctx (the call's talloc tree).
+ *  \param gw name of a configured media gateway (`media-gateway NAME`)
+ *  \param endpoint_pattern the ISUP trunk's pattern; "{cic}" is replaced
+ *  \param cic the call's circuit
+ *  \returns NULL with *err set (-ENOENT unknown gateway, -ENETDOWN gateway
+ *  down, -ENOSPC name too long). */
+struct cc_media *cc_media_alloc(void *ctx, const char *gw, const char *endpoint_pattern,
+				uint16_t cic, const struct cc_media_ops *ops, void *priv, int *err);
+
+/* codecs[] below are enum sip_codec values (src/sip_trunk.h). */
+
+/*! SIP -> ISUP: the SIP peer offered remote_sdp.  Creates both
+ *  connections; ->ready() gets the gateway's answer, restricted to the
+ *  codecs common to the offer and codecs[] (in that order of preference).
+ *  \returns 0, or -ENOTSUP when offer and codecs[] share no codec (the
+ *  caller answers 488 / cause 65 at once), -EINVAL for an SDP that does
+ *  not parse. */
+int cc_media_answer_offer(struct cc_media *m, const char *remote_sdp, const int *codecs,
+			  unsigned int num_codecs);
+
+/*! ISUP -> SIP: create both connections without a remote SDP; ->ready()
+ *  gets the offer to send in the INVITE (codecs[] in order, with
+ *  telephone-event when listed). */
+int cc_media_make_offer(struct cc_media *m, const int *codecs, unsigned int num_codecs);
+
+/*! ISUP -> SIP: the SIP peer's answer to our offer; MDCX of the SIP-side
+ *  connection.  \returns 0, -ENOTSUP (no common codec), -EINVAL. */
+int cc_media_set_answer(struct cc_media *m, const char *remote_sdp);
+
+/*! Change the direction of the SIP-side connection (hold: sendonly /
+ *  inactive; resume: sendrecv) by MDCX. */
+int cc_media_set_mode(struct cc_media *m, const char *mode);
+
+/*! Delete the connections (DLCX per connection, retransmitted by the call
+ *  agent even after the call is freed) and stop callbacks.  Safe to call
+ *  twice and from the ops. */
+void cc_media_release(struct cc_media *m);
+
+/*! Current state and the negotiated codec name ("PCMA", "" before). */
+enum cc_media_state cc_media_state(const struct cc_media *m);
+const char *cc_media_codec(const struct cc_media *m);
+/*! The gateway's endpoint name once known ("" before). */
+const char *cc_media_endpoint(const struct cc_media *m);

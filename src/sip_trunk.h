@@ -1,0 +1,170 @@
+/* SIP trunks: the SIP peers tandemd exchanges calls with, each with its
+ * own addresses, transport, interworking profile, access list, digest
+ * credentials, 100rel policy, codec list and OPTIONS keepalive.
+ *
+ * This header is the contract between the trunk code (src/sip_trunk*.c)
+ * and call control (src/cc_*.c): call control only uses what is here.
+ *
+ * Copyright (C) 2026 Tandem contributors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include <osmocom/core/linuxlist.h>
+#include <osmocom/core/utils.h>
+
+#include "isup/sipi_profile.h"
+
+struct rate_ctr_group;
+struct nua_s;
+struct nua_handle_s;
+struct sip_s;
+
+/*! Most trunks, peers per trunk, ACL entries per trunk, codecs per trunk. */
+#define SIP_TRUNK_MAX		64
+#define SIP_TRUNK_PEERS_MAX	8
+#define SIP_TRUNK_ACL_MAX	32
+#define SIP_TRUNK_CODECS_MAX	8
+#define SIP_TRUNK_NAME_MAX	32
+/*! Longest host name or address text of a peer. */
+#define SIP_TRUNK_HOST_MAX	128
+/*! Longest digest user name, password or realm. */
+#define SIP_TRUNK_CRED_MAX	64
+
+/*! Transport towards the trunk's peers. */
+enum sip_trunk_transport {
+	SIP_TRUNK_UDP,
+	SIP_TRUNK_TCP,
+};
+extern const struct value_string sip_trunk_transport_names[];
+
+/*! 100rel (RFC 3262) policy of a trunk. */
+enum sip_trunk_100rel {
+	SIP_TRUNK_100REL_OFF,		/*!< never send reliable 18x, never require it */
+	SIP_TRUNK_100REL_SUPPORTED,	/*!< Supported: 100rel; reliable 18x when the peer supports it */
+	SIP_TRUNK_100REL_REQUIRED,	/*!< Require: 100rel on our INVITEs */
+};
+extern const struct value_string sip_trunk_100rel_names[];
+
+/*! Keepalive state of a trunk (OPTIONS pings). */
+enum sip_trunk_state {
+	SIP_TRUNK_ST_UP,	/*!< answering, or keepalive disabled */
+	SIP_TRUNK_ST_DOWN,	/*!< stopped answering OPTIONS: no calls sent to it */
+};
+extern const struct value_string sip_trunk_state_names[];
+
+/*! Media codecs a trunk offers/accepts, in order of preference. */
+enum sip_codec {
+	SIP_CODEC_PCMA,
+	SIP_CODEC_PCMU,
+	SIP_CODEC_G729,
+	SIP_CODEC_TELEPHONE_EVENT,
+};
+extern const struct value_string sip_codec_names[];
+
+/*! One peer address of a trunk. */
+struct sip_trunk_peer {
+	char host[SIP_TRUNK_HOST_MAX];
+	uint16_t port;		/*!< 5060 when not configured */
+};
+
+/*! One access-list entry: an IPv4/IPv6 prefix allowed to send requests. */
+struct sip_trunk_acl {
+	struct sockaddr_storage addr;
+	unsigned int prefix_len;
+};
+
+/*! One SIP trunk. */
+struct sip_trunk {
+	struct llist_head list;
+	char name[SIP_TRUNK_NAME_MAX];
+	unsigned int num_peers;
+	struct sip_trunk_peer peers[SIP_TRUNK_PEERS_MAX];
+	enum sip_trunk_transport transport;
+	/*! SIP-I, SIP-T or plain SIP; with the cause table */
+	enum sipi_mode mode;
+	enum sipi_cause_map cause_map;
+	/*! an empty ACL admits the peers' own addresses only */
+	unsigned int num_acl;
+	struct sip_trunk_acl acl[SIP_TRUNK_ACL_MAX];
+	/*! digest we answer challenges with (outgoing); empty user: none */
+	char auth_out_user[SIP_TRUNK_CRED_MAX];
+	char auth_out_pass[SIP_TRUNK_CRED_MAX];
+	/*! digest we demand of the peer (incoming); empty user: none */
+	char auth_in_user[SIP_TRUNK_CRED_MAX];
+	char auth_in_pass[SIP_TRUNK_CRED_MAX];
+	char auth_in_realm[SIP_TRUNK_CRED_MAX];
+	enum sip_trunk_100rel rel100;
+	unsigned int num_codecs;
+	enum sip_codec codecs[SIP_TRUNK_CODECS_MAX];
+	/*! OPTIONS keepalive interval in seconds, 0 = off */
+	unsigned int keepalive_s;
+	/*! failed keepalives in a row before the trunk is DOWN */
+	unsigned int keepalive_fail_max;
+	enum sip_trunk_state state;
+	/*! per-trunk counters (enum sip_trunk_ctr) */
+	struct rate_ctr_group *ctrs;
+	/*! private to src/sip_trunk*.c (keepalive handle, timers...) */
+	void *priv;
+};
+
+/*! Per-trunk rate counters. */
+enum sip_trunk_ctr {
+	SIP_TRUNK_CTR_CALL_IN,
+	SIP_TRUNK_CTR_CALL_OUT,
+	SIP_TRUNK_CTR_ANSWERED,
+	SIP_TRUNK_CTR_FAILED,
+	SIP_TRUNK_CTR_ACL_REJECT,
+	SIP_TRUNK_CTR_AUTH_FAIL,
+	SIP_TRUNK_CTR_KEEPALIVE_FAIL,
+	SIP_TRUNK_CTR_DOWN,
+};
+
+/*! The trunk called name, or NULL. */
+struct sip_trunk *sip_trunk_find(const char *name);
+
+/*! The trunk an incoming request belongs to: the first trunk whose ACL
+ *  (or, with an empty ACL, whose peer addresses) admits the source
+ *  address.  NULL when no trunk admits it: the request is then refused
+ *  403 by the caller and counted. */
+struct sip_trunk *sip_trunk_by_source(const struct sockaddr *src);
+
+/*! Admission of an incoming dialog-creating request (INVITE): the
+ *  source must be admitted by a trunk (sip_trunk_by_source()), then the
+ *  trunk's incoming digest, when configured, must verify.  With no trunk
+ *  configured at all every source is admitted with *out = NULL (the
+ *  global profile of call control applies).
+ *  eturns 0 with *out set; or a negative errno after the request has
+ *  been answered here (403 for the ACL, 401 challenge or 403 for digest) */
+int sip_trunk_admit(struct nua_s *nua, struct nua_handle_s *nh, const struct sip_s *sip,
+		    struct sip_trunk **out);
+
+/*! The NUTAG_AUTH() string ("Digest:\"realm\":user:pass") answering a
+ *  peer's challenge for realm with the trunk's outgoing credentials.
+ *  eturns the length, or -ENOENT when the trunk has none. */
+int sip_trunk_auth_string(const struct sip_trunk *t, const char *realm, char *buf, size_t len);
+
+/*! Whether calls may be sent to the trunk now (configured, keepalive up). */
+bool sip_trunk_usable(const struct sip_trunk *t);
+
+/*! The Request-URI for a call to number on the trunk's first usable peer,
+ *  e.g. "sip:4930123@127.0.0.1:5062;transport=udp", written to buf.
+ *  \returns the length or a negative errno (-ENOSPC, -ENOENT). */
+int sip_trunk_request_uri(const struct sip_trunk *t, const char *number, char *buf, size_t len);
+
+/*! Count on a trunk. */
+void sip_trunk_ctr_inc(struct sip_trunk *t, enum sip_trunk_ctr c);
+
+/*! Install the trunk VTY node (before the config is read). */
+void sip_trunk_vty_init(void);
+
+/*! After the SIP agent started: start the keepalives. */
+void sip_trunk_start(void);
+
+/*! Stop keepalives (before the SIP agent stops). */
+void sip_trunk_stop(void);
