@@ -8,6 +8,7 @@
  * figure is CPU per channel, not the kernel's.  The baseline, in the same
  * run, is bcg729 alone: encode + decode of the same two 10 ms frames.
  * The ratio baseline/path says what the gateway adds (goal >= 0.85).
+ * The span path (see bench_span) is measured against the same baseline.
  * A third figure runs the transcoding core in one and in two threads, for
  * the scaling factor on two cores.
  *
@@ -34,6 +35,7 @@
 #include "mgcp/mgw.h"
 #include "mgcp/mgw_g711.h"
 #include "mgcp/mgw_media.h"
+#include "mgcp/mgw_span.h"
 #include "mgcp/mgw_xcode.h"
 #include "src/tandem_log.h"
 
@@ -129,6 +131,85 @@ static double bench_path(struct mgw_conn *a, struct mgw_conn *b, double secs, ui
 	return (t - t0) / n;
 }
 
+/* The span path: 31 channels on ds/e1-1/1..31, span 1 looped back to
+ * itself.  Per channel and 20 ms: an RTP G.729 packet in, its two frames
+ * through the jitter buffer and decoded to A-law on the timeslot, 20
+ * packets' worth of E1 frames built and received through the loop driver
+ * (shared by the 31; no SAToP header, no socket: CPU, not the kernel), the
+ * timeslot's A-law encoded to G.729 and sent as RTP: the issue's "RTP in ->
+ * G.729 decode -> PCMA -> span, and back". */
+#define SPAN_CHANNELS 31
+
+static double bench_span(struct mgw *mgw, double secs, uint64_t *iters)
+{
+	struct mgw_span *span = mgw->spans[0];
+	uint8_t pkt_g[12 + 20];
+	/* sequence, timestamps and the span clock go on from call to call */
+	static struct timespec t;
+	static uint64_t round;
+	uint64_t n = 0;
+	double t0 = now(), tn;
+	unsigned int c;
+
+	if (!round)
+		t = span->t0;
+	do {
+		int k;
+
+		for (k = 0; k < 8; k++, round++) {
+			unsigned int p = round % NPKT;
+
+			for (c = 0; c < SPAN_CHANNELS; c++, n++) {
+				mgw_rtp_build(pkt_g, 18, false, round, round * 160, 0x3333 + c);
+				memcpy(pkt_g + 12, g729_pkts[p], 20);
+				mgw_media_rtp_in(mgw->endpoints[c].conns[0], pkt_g, sizeof(pkt_g), round * 160);
+			}
+			t.tv_nsec += 20000000;
+			if (t.tv_nsec >= 1000000000) {
+				t.tv_sec++;
+				t.tv_nsec -= 1000000000;
+			}
+			mgw_span_clock(span, &t);
+		}
+		tn = now();
+	} while (tn - t0 < secs);
+	*iters = n;
+	return (tn - t0) / n;
+}
+
+static struct mgw *span_mgw(void *ctx)
+{
+	struct mgw *mgw = mgw_alloc(ctx);
+	struct mgw_span *span;
+	unsigned int c;
+
+	if (!mgw)
+		return NULL;
+	mgw->cfg.num_endpoints = 0;
+	span = mgw_span_get(mgw, 1);
+	if (!span || mgw_endp_init(mgw) < 0)
+		return NULL;
+	mgw->next_rtp_port = mgw->cfg.rtp_port_min = 42000 + (getpid() % 200) * 100;
+	mgw->cfg.rtp_port_max = mgw->cfg.rtp_port_min + 99;
+	mgw_span_loop_pair(span, span);
+	if (mgw_spans_start(mgw) < 0)
+		return NULL;
+	for (c = 0; c < SPAN_CHANNELS; c++) {
+		struct mgw_conn *conn = mgw_conn_alloc(&mgw->endpoints[c], "1");
+
+		if (!conn)
+			return NULL;
+		conn->mode = MGCP_MODE_SENDRECV;
+		conn->codec = MGCP_CODEC_G729;
+		conn->pt = 18;
+		conn->ptime = 20;
+		conn->has_remote = true;
+		if (mgw_endp_update_media(&mgw->endpoints[c]) < 0)
+			return NULL;
+	}
+	return mgw;
+}
+
 /* The transcoding core alone, for the thread scaling figure. */
 struct worker {
 	pthread_t thread;
@@ -189,7 +270,9 @@ int main(int argc, char **argv)
 	struct mgw_conn *a, *b;
 	struct mgw *mgw;
 	uint64_t n_raw, n_path;
-	double raw, path, ratio, one, two;
+	double raw, path, ratio, one, two, span_path;
+	struct mgw *smgw;
+	uint64_t n_span, sent_before;
 	int round;
 
 	tandem_log_init(ctx);
@@ -234,6 +317,32 @@ int main(int argc, char **argv)
 	       "channels/core\n",
 	       path * 1e6, 0.020 / path);
 	printf("bench_mgw: ratio raw/path = %.3f (goal >= 0.85) %s\n", ratio, ratio >= 0.85 ? "ok" : "BELOW GOAL");
+	smgw = span_mgw(ctx);
+	if (!smgw) {
+		fprintf(stderr, "bench_mgw: cannot set up the span path\n");
+		return 1;
+	}
+	sent_before = sent_bytes;
+	span_path = 0;
+	for (round = 0; round < 3; round++) {
+		double r = bench_raw(secs / 3, &n_raw), p = bench_span(smgw, secs / 3, &n_span);
+
+		if (round == 0 || r < raw)
+			raw = r;
+		if (round == 0 || p < span_path)
+			span_path = p;
+	}
+	printf("bench_mgw: span path RTP G.729 -> A-law timeslot -> E1 frames (loop driver) -> G.729 RTP (31 channels, "
+	       "20 ms): %.2f us -> %.0f channels/core\n",
+	       span_path * 1e6, 0.020 / span_path);
+	printf("bench_mgw: ratio raw/span path = %.3f (raw %.2f us in the same rounds; goal >= 0.85) %s\n",
+	       raw / span_path, raw * 1e6,
+	       raw / span_path >= 0.85 ? "ok" : "BELOW GOAL");
+	if (sent_bytes == sent_before || smgw->spans[0]->stats.rx_packets == 0) {
+		fprintf(stderr, "bench_mgw: the span path sent nothing\n");
+		return 1;
+	}
+	mgw_spans_stop(smgw);
 	one = bench_threads(1, secs / 2);
 	two = bench_threads(2, secs / 2);
 	printf("bench_mgw: transcoding core, 1 thread %.0f channels, 2 threads %.0f channels: scaling %.2fx\n",

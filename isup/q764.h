@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
 #include <osmocom/core/linuxlist.h>
 #include <osmocom/core/rate_ctr.h>
@@ -51,8 +52,25 @@ enum isup_circ_state {
 	ISUP_CIRC_ST_IN_ALERTING,	/*!< ACM sent */
 	ISUP_CIRC_ST_ANSWERED,
 	ISUP_CIRC_ST_RELEASING,		/*!< REL sent, awaiting RLC (T1/T5) */
+	ISUP_CIRC_ST_IN_COT,		/*!< IAM asking for a continuity check
+					 *   received, awaiting COT (T8) */
+	ISUP_CIRC_ST_IN_RECHECK,	/*!< COT "failed" received, awaiting the
+					 *   peer's CCR (T27) */
+	ISUP_CIRC_ST_IN_CCR,		/*!< CCR received, loop connected,
+					 *   awaiting REL or COT (T36) */
+	ISUP_CIRC_ST_OUT_RETEST,	/*!< our check failed: CCR after T25 (first
+					 *   failure) or T26 (later ones) */
+	ISUP_CIRC_ST_OUT_CCR,		/*!< CCR sent, check tone out (T24) */
 };
 extern const struct value_string isup_circ_state_names[];
+
+/*! When our IAMs ask for a continuity check (Q.764 2.1.8). */
+enum isup_cot_policy {
+	ISUP_COT_NEVER,
+	ISUP_COT_ALWAYS,
+	ISUP_COT_PERCENT,	/*!< on that share of calls, spread evenly */
+};
+extern const struct value_string isup_cot_policy_names[];
 
 /*! Blocking bits of a circuit; local = we blocked it, remote = the peer did. */
 enum isup_blk {
@@ -88,11 +106,13 @@ extern const struct value_string isup_circ_filter_names[];
 
 /*! Timers of Q.764 (their T numbers) held per trunk in an osmo_tdef table. */
 enum isup_timer {
-	ISUP_T1 = 1, ISUP_T5 = 5, ISUP_T7 = 7, ISUP_T9 = 9,
+	ISUP_T1 = 1, ISUP_T2 = 2, ISUP_T5 = 5, ISUP_T6 = 6, ISUP_T7 = 7, ISUP_T8 = 8,
+	ISUP_T9 = 9,
 	ISUP_T12 = 12, ISUP_T13 = 13, ISUP_T14 = 14, ISUP_T15 = 15,
 	ISUP_T16 = 16, ISUP_T17 = 17, ISUP_T18 = 18, ISUP_T19 = 19,
 	ISUP_T20 = 20, ISUP_T21 = 21, ISUP_T22 = 22, ISUP_T23 = 23,
-	ISUP_T33 = 33, ISUP_T34 = 34, ISUP_T35 = 35,
+	ISUP_T24 = 24, ISUP_T25 = 25, ISUP_T26 = 26, ISUP_T27 = 27,
+	ISUP_T33 = 33, ISUP_T34 = 34, ISUP_T35 = 35, ISUP_T36 = 36, ISUP_T38 = 38,
 };
 
 /*! Rate counters of a trunk (beyond the per-type message counters). */
@@ -115,6 +135,8 @@ enum isup_trunk_ctr {
 	ISUP_CTR_MTP_PAUSE,
 	ISUP_CTR_MTP_RESUME,
 	ISUP_CTR_CALL_FAIL,
+	ISUP_CTR_COT_FAIL,
+	ISUP_CTR_SUSPEND,
 };
 
 /*! What call control (issue 6) learns about a circuit's call.  Every
@@ -131,6 +153,19 @@ struct isup_call_ops {
 	/*! the non-controlling side lost a dual seizure: the call must be
 	 *  retried on another circuit (Q.764 2.10.1.4) */
 	void (*retry_ind)(struct isup_circuit *c);
+	/*! SUS received on an answered call (Q.764 2.5): network = the
+	 *  suspend/resume indicator says network-initiated */
+	void (*suspend_ind)(struct isup_circuit *c, bool network);
+	/*! RES received on a suspended call */
+	void (*resume_ind)(struct isup_circuit *c, bool network);
+	/*! continuity check, incoming side: connect (on) or remove the check
+	 *  loop on the circuit's media.  NULL: no loop equipment, the check
+	 *  is assumed to pass (logged) */
+	void (*cot_loop)(struct isup_circuit *c, bool on);
+	/*! continuity check, outgoing side: send the check tone and report
+	 *  with isup_circuit_cot_result() (T24 guards it).  NULL: no tone
+	 *  equipment, the check is assumed successful (logged) */
+	void (*cot_test)(struct isup_circuit *c);
 };
 
 /*! Send one encoded message (CIC first) towards the trunk's remote PC.
@@ -144,6 +179,17 @@ struct isup_cic_range {
 	uint16_t last;
 };
 
+/*! Q.764 pairs a short timer that repeats a message with a long one
+ *  started by the first message (T12/T13, T14/T15, T16/T17, T18/T19,
+ *  T20/T21, T22/T23, T1/T5): the state of one such pair. */
+struct isup_repeat {
+	/*! when the first message went (monotonic clock) */
+	struct timespec start;
+	/*! the long timer expired: maintenance alerted, repeats at its
+	 *  interval from now on */
+	bool long_phase;
+};
+
 /*! A group procedure (GRS, CGB or CGU) awaiting its acknowledgement. */
 struct isup_group_op {
 	struct llist_head list;
@@ -153,8 +199,7 @@ struct isup_group_op {
 	uint16_t cic;		/*!< first CIC */
 	struct isup_range_status rs;
 	struct osmo_timer_list timer;
-	unsigned int attempts;
-	bool long_timer;	/*!< T17/T19/T21/T23 phase */
+	struct isup_repeat rep;
 };
 
 /*! One circuit and its FSM. */
@@ -166,18 +211,21 @@ struct isup_circuit {
 	uint8_t blk;
 	enum isup_circ_pending pending;
 	struct osmo_timer_list blk_timer;
-	unsigned int blk_attempts;
-	bool blk_long;		/*!< T13/T15 phase */
+	struct isup_repeat blk_rep;	/*!< T12/T13 or T14/T15 */
 	/*! the peer answered UCIC: not seizable until reset */
 	bool remote_unequipped;
 	/*! reset by a group procedure (GRS) rather than RSC */
 	bool group_reset;
-	unsigned int rsc_attempts;
+	struct isup_repeat rsc_rep;	/*!< T16/T17 */
 	/*! seizures, for least-used selection */
 	unsigned long seizures;
 	/*! cause of the REL we sent, for retransmission */
 	uint8_t rel_cause;
-	unsigned int rel_attempts;
+	/*! cause indicators of the REL being received (location,
+	 *  diagnostic); rx_cause_valid only during its release_ind */
+	struct isup_cause rx_cause;
+	bool rx_cause_valid;
+	struct isup_repeat rel_rep;	/*!< T1/T5 */
 	/*! the call on the circuit was originated here */
 	bool call_outgoing;
 	/*! called number of an operator test call (retried on dual
@@ -185,6 +233,17 @@ struct isup_circuit {
 	char called[33];
 	/*! call control's per-call pointer */
 	void *call;
+	/*! continuity check: our check tone is out (T24 on cot_timer) */
+	bool cot_testing;
+	struct osmo_timer_list cot_timer;
+	/*! failed checks in a row on this circuit (T25 after the first,
+	 *  T26 after later ones) */
+	unsigned int cot_failures;
+	/*! the IAM held back until its COT arrives (encoded, no CIC) */
+	uint8_t *cot_iam;
+	size_t cot_iam_len;
+	/*! SUS received: the call is suspended (T2 or T6 runs) */
+	bool suspended;
 };
 
 /*! Static configuration of a trunk, as the VTY sets it. */
@@ -199,6 +258,9 @@ struct isup_trunk_cfg {
 	enum isup_select_policy policy;
 	/*! media gateway endpoint, "{cic}" replaced by the CIC */
 	char mgw_pattern[ISUP_MGW_PATTERN_MAX];
+	enum isup_cot_policy cot_policy;
+	/*! ISUP_COT_PERCENT: share of calls checked, 1..99 */
+	uint8_t cot_percent;
 };
 
 /*! A circuit group towards one remote signalling point. */
@@ -214,9 +276,13 @@ struct isup_trunk {
 	struct llist_head group_ops;
 	/*! destination accessible (derived from the M3UA AS state) */
 	bool available;
+	/*! the STP reported the DPC inaccessible (DUNA), until DAVA */
+	bool dpc_prohibited;
 	/*! whether the trunk started (circuits exist and procedures run) */
 	bool started;
 	unsigned int rr_next;
+	/*! ISUP_COT_PERCENT: accumulator spreading the checks evenly */
+	unsigned int cot_acc;
 	struct rate_ctr_group *ctrs;
 	/*! messages in/out by type: index = message type */
 	struct rate_ctr_group *rx_ctrs;
@@ -268,9 +334,6 @@ bool isup_trunk_controls(const struct isup_trunk *trunk, uint16_t cic);
 /*! Pick a circuit for an outgoing call by the trunk's policy, or NULL. */
 struct isup_circuit *isup_trunk_select(struct isup_trunk *trunk);
 
-/*! The media gateway endpoint of a CIC from the trunk's pattern.
- *  \returns the length written or -ENOSPC. */
-int isup_trunk_mgw_endpoint(const struct isup_trunk *trunk, uint16_t cic, char *buf, size_t len);
 
 /*! The timer value in seconds (osmo_tdef). */
 unsigned long isup_trunk_timer(const struct isup_trunk *trunk, int T);
@@ -302,6 +365,16 @@ int isup_circuit_release(struct isup_circuit *c, uint8_t cause);
 /*! Call control: send ACM (incoming call) / ANM.  \returns 0 or < 0 */
 int isup_circuit_alert(struct isup_circuit *c);
 int isup_circuit_answer(struct isup_circuit *c);
+
+/*! Continuity check equipment (cot_test): the check tone came back (ok)
+ *  or not.  \returns 0, or -EINVAL when no check runs on c. */
+int isup_circuit_cot_result(struct isup_circuit *c, bool ok);
+
+/*! Call control: suspend / resume an answered call (SUS / RES, Q.764
+ *  2.5); network = network-initiated, else user-initiated.
+ *  \returns 0 or -EINVAL when the call is not answered. */
+int isup_circuit_suspend(struct isup_circuit *c, bool network);
+int isup_circuit_resume(struct isup_circuit *c, bool network);
 
 /*! Encode and send msg on the trunk (CIC from msg->cic), counting it. */
 int isup_trunk_send(struct isup_trunk *trunk, struct isup_msg *msg);

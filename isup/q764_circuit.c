@@ -47,6 +47,11 @@ const struct value_string isup_circ_state_names[] = {
 	{ ISUP_CIRC_ST_IN_ALERTING, "in-alerting" },
 	{ ISUP_CIRC_ST_ANSWERED, "answered" },
 	{ ISUP_CIRC_ST_RELEASING, "releasing" },
+	{ ISUP_CIRC_ST_IN_COT, "in-cot" },
+	{ ISUP_CIRC_ST_IN_RECHECK, "in-recheck" },
+	{ ISUP_CIRC_ST_IN_CCR, "in-ccr" },
+	{ ISUP_CIRC_ST_OUT_RETEST, "out-retest" },
+	{ ISUP_CIRC_ST_OUT_CCR, "out-ccr" },
 	{ 0, NULL }
 };
 
@@ -60,15 +65,25 @@ static bool in_call(const struct isup_circuit *c)
 	return c->fi->state >= ISUP_CIRC_ST_OUT_IAM && c->fi->state <= ISUP_CIRC_ST_ANSWERED;
 }
 
-static void state_chg(struct isup_circuit *c, enum isup_circ_state st, int T)
+void isup_circuit_state_chg(struct isup_circuit *c, enum isup_circ_state st, int T)
 {
 	unsigned long secs = T ? isup_trunk_timer(c->trunk, T) : 0;
 
 	osmo_fsm_inst_state_chg(c->fi, st, secs, T);
 }
 
+/* Enter st with the next expiry of a short/long timer pair. */
+static void state_chg_repeat(struct isup_circuit *c, enum isup_circ_state st,
+			     const struct isup_repeat *r, int Tshort, int Tlong)
+{
+	int T;
+	unsigned long secs = isup_repeat_next(c->trunk, r, Tshort, Tlong, &T);
+
+	osmo_fsm_inst_state_chg(c->fi, st, secs, T);
+}
+
 /* Tell call control the call is gone; the circuit itself moves on. */
-static void call_gone(struct isup_circuit *c, uint8_t cause, bool failure)
+void isup_circuit_call_gone(struct isup_circuit *c, uint8_t cause, bool failure)
 {
 	const struct isup_call_ops *ops = c->trunk->call_ops;
 
@@ -92,6 +107,25 @@ int isup_send_simple(struct isup_trunk *trunk, uint16_t cic, uint8_t type)
 	rc = isup_trunk_send(trunk, msg);
 	talloc_free(msg);
 	return rc;
+}
+
+int isup_send_octet(struct isup_trunk *trunk, uint16_t cic, uint8_t type, uint8_t code,
+		    uint8_t value)
+{
+	struct isup_msg *msg = isup_msg_alloc(trunk, trunk->cfg.variant, type);
+	int rc;
+
+	if (!msg)
+		return -ENOMEM;
+	msg->has_cic = true;
+	msg->cic = cic;
+	rc = isup_msg_set_param(msg, code, &value, 1);
+	if (rc >= 0)
+		rc = isup_trunk_send(trunk, msg);
+	else
+		rate_ctr_inc(rate_ctr_group_get_ctr(trunk->ctrs, ISUP_CTR_TX_FAIL));
+	talloc_free(msg);
+	return rc < 0 ? rc : 0;
 }
 
 int isup_send_cause(struct isup_trunk *trunk, uint16_t cic, uint8_t type, uint8_t cause,
@@ -130,52 +164,46 @@ int isup_send_cause(struct isup_trunk *trunk, uint16_t cic, uint8_t type, uint8_
 
 /* ---- blocking (BLO/UBL) with T12/T13, T14/T15 ---- */
 
-static void blk_timer_start(struct isup_circuit *c)
+static void blk_timers(const struct isup_circuit *c, int *Tshort, int *Tlong)
 {
-	int T;
-
-	if (c->pending == ISUP_PEND_BLO)
-		T = c->blk_long ? ISUP_T13 : ISUP_T12;
-	else
-		T = c->blk_long ? ISUP_T15 : ISUP_T14;
-	osmo_timer_schedule(&c->blk_timer, isup_trunk_timer(c->trunk, T), 0);
+	*Tshort = c->pending == ISUP_PEND_BLO ? ISUP_T12 : ISUP_T14;
+	*Tlong = c->pending == ISUP_PEND_BLO ? ISUP_T13 : ISUP_T15;
 }
 
 static void blk_send(struct isup_circuit *c)
 {
+	int Tshort, Tlong, T;
+
+	blk_timers(c, &Tshort, &Tlong);
 	isup_send_simple(c->trunk, c->cic, c->pending == ISUP_PEND_BLO ? ISUP_MSG_BLO : ISUP_MSG_UBL);
-	blk_timer_start(c);
+	osmo_timer_schedule(&c->blk_timer, isup_repeat_next(c->trunk, &c->blk_rep, Tshort, Tlong, &T),
+			    0);
 }
 
 static void blk_timer_cb(void *data)
 {
 	struct isup_circuit *c = data;
-	unsigned long elapsed;
-	int Tlong = c->pending == ISUP_PEND_BLO ? ISUP_T13 : ISUP_T15;
-	int Tshort = c->pending == ISUP_PEND_BLO ? ISUP_T12 : ISUP_T14;
+	int Tshort, Tlong;
 
 	if (c->pending == ISUP_PEND_NONE)
 		return;
+	blk_timers(c, &Tshort, &Tlong);
 	ctr_inc(c, ISUP_CTR_TIMER_EXPIRY);
-	c->blk_attempts++;
-	elapsed = c->blk_attempts * isup_trunk_timer(c->trunk, Tshort);
-	if (!c->blk_long && elapsed >= isup_trunk_timer(c->trunk, Tlong)) {
+	if (isup_repeat_expired(c->trunk, &c->blk_rep, Tlong))
 		/* Q.764 2.8.2.3: after the long timer, alert maintenance and
 		 * keep repeating at the long interval */
-		c->blk_long = true;
-		LOGPFSML(c->fi, LOGL_ERROR, "no answer to %s: maintenance alert\n",
+		LOGPFSML(c->fi, LOGL_ERROR, "T%d expired, no answer to %s: maintenance alert\n", Tlong,
 			 get_value_string(isup_circ_pending_names, c->pending));
-	}
-	LOGPFSML(c->fi, LOGL_NOTICE, "T%d expired: resending %s\n", c->blk_long ? Tlong : Tshort,
-		 get_value_string(isup_circ_pending_names, c->pending));
+	else
+		LOGPFSML(c->fi, LOGL_NOTICE, "T%d expired: resending %s\n", Tshort,
+			 get_value_string(isup_circ_pending_names, c->pending));
 	blk_send(c);
 }
 
 static void blk_start(struct isup_circuit *c, enum isup_circ_pending p)
 {
 	c->pending = p;
-	c->blk_attempts = 0;
-	c->blk_long = false;
+	isup_repeat_start(&c->blk_rep, false);
 	if (c->trunk->available && c->fi->state != ISUP_CIRC_ST_UNAVAILABLE)
 		blk_send(c);
 }
@@ -224,42 +252,46 @@ void isup_circuit_local_blk_confirmed(struct isup_circuit *c, uint8_t bits, bool
 
 static void reset_send(struct isup_circuit *c)
 {
-	int T = c->rsc_attempts * isup_trunk_timer(c->trunk, ISUP_T16) >=
-			isup_trunk_timer(c->trunk, ISUP_T17) ? ISUP_T17 : ISUP_T16;
-
 	isup_send_simple(c->trunk, c->cic, ISUP_MSG_RSC);
-	state_chg(c, ISUP_CIRC_ST_RESETTING, T);
+	state_chg_repeat(c, ISUP_CIRC_ST_RESETTING, &c->rsc_rep, ISUP_T16, ISUP_T17);
+}
+
+/* Reset with RSC; long_phase: straight at the T17 interval (after T5). */
+void isup_circuit_reset_start(struct isup_circuit *c, bool long_phase)
+{
+	if (in_call(c) || c->fi->state == ISUP_CIRC_ST_RELEASING)
+		isup_circuit_call_gone(c, CAUSE_TEMP_FAILURE, true);
+	c->group_reset = false;
+	isup_repeat_start(&c->rsc_rep, long_phase);
+	reset_send(c);
 }
 
 int isup_circuit_reset(struct isup_circuit *c)
 {
 	if (c->fi->state == ISUP_CIRC_ST_UNAVAILABLE)
 		return -ENOTCONN;
-	if (in_call(c) || c->fi->state == ISUP_CIRC_ST_RELEASING)
-		call_gone(c, CAUSE_TEMP_FAILURE, true);
-	c->group_reset = false;
-	c->rsc_attempts = 0;
-	reset_send(c);
+	isup_circuit_reset_start(c, false);
 	return 0;
 }
+
+
 
 void isup_circuit_reset_by_group(struct isup_circuit *c)
 {
 	if (in_call(c) || c->fi->state == ISUP_CIRC_ST_RELEASING)
-		call_gone(c, CAUSE_TEMP_FAILURE, true);
+		isup_circuit_call_gone(c, CAUSE_TEMP_FAILURE, true);
 	c->group_reset = true;
 	c->remote_unequipped = false;
 	c->blk &= ~ISUP_BLK_REMOTE_MAINT;
 	/* the group procedure owns the timer (T22/T23) */
-	state_chg(c, ISUP_CIRC_ST_RESETTING, 0);
+	isup_circuit_state_chg(c, ISUP_CIRC_ST_RESETTING, 0);
 }
 
 void isup_circuit_reset_done(struct isup_circuit *c)
 {
 	c->group_reset = false;
-	c->rsc_attempts = 0;
 	c->remote_unequipped = false;
-	state_chg(c, ISUP_CIRC_ST_IDLE, 0);
+	isup_circuit_state_chg(c, ISUP_CIRC_ST_IDLE, 0);
 	/* Q.764 2.9.3: a reset does not end local blocking; the peer has
 	 * forgotten it, so tell it again */
 	if ((c->blk & ISUP_BLK_LOCAL_MAINT) && c->pending != ISUP_PEND_UBL)
@@ -269,18 +301,19 @@ void isup_circuit_reset_done(struct isup_circuit *c)
 }
 
 /* RSC or GRS from the peer: the call is gone and the peer's maintenance
- * blocking with it. */
-void isup_circuit_remote_reset(struct isup_circuit *c)
+ * blocking with it.  After RSC our own maintenance blocking is sent again
+ * with BLO (Q.764 2.9.3.1); after GRS the GRA status carries it. */
+void isup_circuit_remote_reset(struct isup_circuit *c, bool resend_blo)
 {
 	if (in_call(c) || c->fi->state == ISUP_CIRC_ST_RELEASING)
-		call_gone(c, CAUSE_TEMP_FAILURE, true);
+		isup_circuit_call_gone(c, CAUSE_TEMP_FAILURE, true);
 	c->blk &= ~ISUP_BLK_REMOTE_MAINT;
 	c->remote_unequipped = false;
 	if (c->fi->state == ISUP_CIRC_ST_RESETTING)
 		/* our own RSC/GRS is still waiting for its answer */
 		return;
-	state_chg(c, ISUP_CIRC_ST_IDLE, 0);
-	if ((c->blk & ISUP_BLK_LOCAL_MAINT) && c->pending == ISUP_PEND_NONE)
+	isup_circuit_state_chg(c, ISUP_CIRC_ST_IDLE, 0);
+	if (resend_blo && (c->blk & ISUP_BLK_LOCAL_MAINT) && c->pending == ISUP_PEND_NONE)
 		blk_start(c, ISUP_PEND_BLO);
 }
 
@@ -288,14 +321,14 @@ void isup_circuit_drop_call(struct isup_circuit *c)
 {
 	if (!in_call(c) && c->fi->state != ISUP_CIRC_ST_RELEASING)
 		return;
-	call_gone(c, CAUSE_TEMP_FAILURE, true);
-	state_chg(c, ISUP_CIRC_ST_IDLE, 0);
+	isup_circuit_call_gone(c, CAUSE_TEMP_FAILURE, true);
+	isup_circuit_state_chg(c, ISUP_CIRC_ST_IDLE, 0);
 }
 
 void isup_circuit_mtp_pause(struct isup_circuit *c)
 {
 	if (in_call(c) || c->fi->state == ISUP_CIRC_ST_RELEASING)
-		call_gone(c, CAUSE_TEMP_FAILURE, true);
+		isup_circuit_call_gone(c, CAUSE_TEMP_FAILURE, true);
 	osmo_timer_del(&c->blk_timer);
 	/* an unblock the operator asked for wins; the GRS after resume
 	 * tells the peer, and BLO is repeated for what stays blocked */
@@ -304,30 +337,53 @@ void isup_circuit_mtp_pause(struct isup_circuit *c)
 	c->pending = ISUP_PEND_NONE;
 	c->blk &= ~ISUP_BLK_REMOTE;
 	c->group_reset = false;
-	state_chg(c, ISUP_CIRC_ST_UNAVAILABLE, 0);
+	isup_circuit_state_chg(c, ISUP_CIRC_ST_UNAVAILABLE, 0);
+}
+
+/* A CGB/CGU of ours covering c awaits its acknowledgement. */
+static bool group_op_pending(const struct isup_circuit *c)
+{
+	const struct isup_group_op *op;
+
+	llist_for_each_entry(op, &c->trunk->group_ops, list)
+		if (op->type != ISUP_MSG_GRS && c->cic >= op->cic && c->cic <= op->cic + op->rs.range &&
+		    isup_range_status_get(&op->rs, c->cic - op->cic))
+			return true;
+	return false;
 }
 
 uint8_t isup_circuit_state_octet(const struct isup_circuit *c)
 {
 	uint8_t maint = 0, call, hw = 0;
 
+	/* Q.764 2.15 (2.9.3.2 in 1992): "transient" is an IAM sent and no
+	 * backward message yet, a REL awaiting RLC, and a (group)
+	 * (un)blocking awaiting its acknowledgement */
+	if (c->pending != ISUP_PEND_NONE || group_op_pending(c))
+		return 0;
 	switch (c->fi->state) {
 	case ISUP_CIRC_ST_IDLE:
 		call = 3;
 		break;
-	case ISUP_CIRC_ST_OUT_IAM:
 	case ISUP_CIRC_ST_OUT_ALERTING:
 		call = 2;
 		break;
 	case ISUP_CIRC_ST_IN_IAM:
 	case ISUP_CIRC_ST_IN_ALERTING:
+	case ISUP_CIRC_ST_IN_COT:
+	case ISUP_CIRC_ST_IN_RECHECK:
+	case ISUP_CIRC_ST_IN_CCR:
 		call = 1;
+		break;
+	case ISUP_CIRC_ST_OUT_RETEST:
+	case ISUP_CIRC_ST_OUT_CCR:
+		call = 2;
 		break;
 	case ISUP_CIRC_ST_ANSWERED:
 		call = c->call_outgoing ? 2 : 1;
 		break;
 	default:
-		/* resetting, releasing, unavailable: transient */
+		/* out-iam, resetting, releasing, unavailable: transient */
 		return 0;
 	}
 	if (c->blk & ISUP_BLK_LOCAL_MAINT)
@@ -343,28 +399,34 @@ uint8_t isup_circuit_state_octet(const struct isup_circuit *c)
 
 /* ---- calls ---- */
 
-static void release_send(struct isup_circuit *c, uint8_t cause)
+void isup_circuit_release_send(struct isup_circuit *c, uint8_t cause)
 {
 	c->rel_cause = cause;
-	c->rel_attempts = 0;
+	isup_repeat_start(&c->rel_rep, false);
 	isup_send_cause(c->trunk, c->cic, ISUP_MSG_REL, cause, NULL, 0);
-	state_chg(c, ISUP_CIRC_ST_RELEASING, ISUP_T1);
+	state_chg_repeat(c, ISUP_CIRC_ST_RELEASING, &c->rel_rep, ISUP_T1, ISUP_T5);
 }
 
 int isup_circuit_setup(struct isup_circuit *c, struct isup_msg *iam)
 {
+	bool check;
 	int rc;
 
 	if (c->fi->state != ISUP_CIRC_ST_IDLE || c->blk || c->remote_unequipped)
 		return -EBUSY;
 	iam->has_cic = true;
 	iam->cic = c->cic;
-	rc = isup_trunk_send(c->trunk, iam);
+	check = isup_cot_out_wanted(c->trunk);
+	rc = isup_cot_set_nci(iam, check);
+	if (rc == 0)
+		rc = isup_trunk_send(c->trunk, iam);
 	if (rc < 0)
 		return rc;
 	c->seizures++;
 	c->call_outgoing = true;
-	state_chg(c, ISUP_CIRC_ST_OUT_IAM, ISUP_T7);
+	isup_circuit_state_chg(c, ISUP_CIRC_ST_OUT_IAM, ISUP_T7);
+	if (check)
+		isup_cot_out_start(c);
 	return 0;
 }
 
@@ -422,7 +484,7 @@ int isup_circuit_release(struct isup_circuit *c, uint8_t cause)
 		return -ENOTCONN;
 	c->call = NULL;
 	c->called[0] = '\0';
-	release_send(c, cause);
+	isup_circuit_release_send(c, cause);
 	return 0;
 }
 
@@ -445,7 +507,7 @@ int isup_circuit_alert(struct isup_circuit *c)
 	talloc_free(acm);
 	if (rc < 0)
 		return rc;
-	state_chg(c, ISUP_CIRC_ST_IN_ALERTING, 0);
+	isup_circuit_state_chg(c, ISUP_CIRC_ST_IN_ALERTING, 0);
 	return 0;
 }
 
@@ -472,15 +534,13 @@ int isup_circuit_answer(struct isup_circuit *c)
 	talloc_free(msg);
 	if (rc < 0)
 		return rc;
-	state_chg(c, ISUP_CIRC_ST_ANSWERED, 0);
+	isup_circuit_state_chg(c, ISUP_CIRC_ST_ANSWERED, 0);
 	return 0;
 }
 
 /* An IAM seized the circuit (Q.764 2.1.2). */
 static void rx_iam(struct isup_circuit *c, struct isup_msg *msg)
 {
-	const struct isup_call_ops *ops = c->trunk->call_ops;
-
 	if (c->blk & ISUP_BLK_LOCAL) {
 		/* Q.764 2.8.2.3: a locally blocked circuit refuses the call
 		 * and reminds the peer with BLO */
@@ -494,13 +554,22 @@ static void rx_iam(struct isup_circuit *c, struct isup_msg *msg)
 	c->remote_unequipped = false;
 	c->seizures++;
 	c->call_outgoing = false;
-	state_chg(c, ISUP_CIRC_ST_IN_IAM, 0);
+	if (isup_cot_in_iam(c, msg))
+		return;
+	isup_circuit_state_chg(c, ISUP_CIRC_ST_IN_IAM, 0);
+	isup_circuit_deliver_setup(c, msg);
+}
+
+void isup_circuit_deliver_setup(struct isup_circuit *c, const struct isup_msg *iam)
+{
+	const struct isup_call_ops *ops = c->trunk->call_ops;
+
 	if (ops && ops->setup_ind) {
-		ops->setup_ind(c, msg);
+		ops->setup_ind(c, iam);
 		return;
 	}
 	LOGPFSML(c->fi, LOGL_NOTICE, "no call control: releasing the incoming call\n");
-	release_send(c, CAUSE_RESOURCE_UNAVAIL);
+	isup_circuit_release_send(c, CAUSE_RESOURCE_UNAVAIL);
 }
 
 /* IAM received while our own IAM is out: Q.764 2.10.1.4. */
@@ -521,7 +590,7 @@ static void dual_seizure(struct isup_circuit *c, struct isup_msg *msg)
 		ops->retry_ind(c);
 	c->call = NULL;
 	c->called[0] = '\0';
-	state_chg(c, ISUP_CIRC_ST_IDLE, 0);
+	isup_circuit_state_chg(c, ISUP_CIRC_ST_IDLE, 0);
 	rx_iam(c, msg);
 	/* an operator test call retries by itself */
 	if (called[0]) {
@@ -539,7 +608,7 @@ static void progress(struct isup_circuit *c, struct isup_msg *msg)
 		ops->progress_ind(c, msg);
 }
 
-static void unexpected(struct isup_circuit *c, struct isup_msg *msg)
+void isup_circuit_unexpected(struct isup_circuit *c, const struct isup_msg *msg)
 {
 	LOGPFSML(c->fi, LOGL_NOTICE, "unexpected %s, discarded\n", isup_msg_type_name(msg->type));
 	ctr_inc(c, ISUP_CTR_RX_UNEXPECTED);
@@ -550,20 +619,25 @@ static void rx_rel(struct isup_circuit *c, struct isup_msg *msg)
 	struct isup_cause cause = { .value = 16 };
 
 	isup_msg_get_cause(msg, &cause);
-	if (in_call(c))
-		call_gone(c, cause.value, false);
+	if (in_call(c)) {
+		/* call control may want the location and diagnostic too */
+		c->rx_cause = cause;
+		c->rx_cause_valid = true;
+		isup_circuit_call_gone(c, cause.value, false);
+		c->rx_cause_valid = false;
+	}
 	/* Q.764 2.3.1, 2.9.5: RLC answers REL in every state, also on an
 	 * idle circuit and in a release collision */
 	isup_send_simple(c->trunk, c->cic, ISUP_MSG_RLC);
 	if (c->fi->state != ISUP_CIRC_ST_RESETTING)
-		state_chg(c, ISUP_CIRC_ST_IDLE, 0);
+		isup_circuit_state_chg(c, ISUP_CIRC_ST_IDLE, 0);
 }
 
 static void rx_maintenance(struct isup_circuit *c, struct isup_msg *msg)
 {
 	switch (msg->type) {
 	case ISUP_MSG_RSC:
-		isup_circuit_remote_reset(c);
+		isup_circuit_remote_reset(c, true);
 		isup_send_simple(c->trunk, c->cic, ISUP_MSG_RLC);
 		if (c->fi->state == ISUP_CIRC_ST_RESETTING && !c->group_reset)
 			/* both ends reset: the peer's RSC is as good as RLC */
@@ -582,10 +656,10 @@ static void rx_maintenance(struct isup_circuit *c, struct isup_msg *msg)
 			blk_stop(c);
 		} else if (!(c->blk & ISUP_BLK_LOCAL_MAINT)) {
 			/* Q.764 2.8.2.3 iv: unexpected BLA -> UBL */
-			unexpected(c, msg);
+			isup_circuit_unexpected(c, msg);
 			isup_send_simple(c->trunk, c->cic, ISUP_MSG_UBL);
 		} else {
-			unexpected(c, msg);
+			isup_circuit_unexpected(c, msg);
 		}
 		break;
 	case ISUP_MSG_UBA:
@@ -595,10 +669,10 @@ static void rx_maintenance(struct isup_circuit *c, struct isup_msg *msg)
 		} else if (c->blk & ISUP_BLK_LOCAL_MAINT) {
 			/* Q.764 2.8.2.3 v: unexpected UBA on a locally
 			 * blocked circuit -> BLO */
-			unexpected(c, msg);
+			isup_circuit_unexpected(c, msg);
 			isup_send_simple(c->trunk, c->cic, ISUP_MSG_BLO);
 		} else {
-			unexpected(c, msg);
+			isup_circuit_unexpected(c, msg);
 		}
 		break;
 	case ISUP_MSG_UCIC:
@@ -608,11 +682,11 @@ static void rx_maintenance(struct isup_circuit *c, struct isup_msg *msg)
 		LOGPFSML(c->fi, LOGL_ERROR, "UCIC: the peer has no CIC %u, circuit out of service\n",
 			 c->cic);
 		if (in_call(c) || c->fi->state == ISUP_CIRC_ST_RELEASING)
-			call_gone(c, CAUSE_TEMP_FAILURE, true);
+			isup_circuit_call_gone(c, CAUSE_TEMP_FAILURE, true);
 		blk_stop(c);
 		c->remote_unequipped = true;
 		if (c->fi->state != ISUP_CIRC_ST_UNAVAILABLE)
-			state_chg(c, ISUP_CIRC_ST_IDLE, 0);
+			isup_circuit_state_chg(c, ISUP_CIRC_ST_IDLE, 0);
 		break;
 	}
 }
@@ -639,6 +713,8 @@ static void isup_circ_fsm_rx(struct osmo_fsm_inst *fi, uint32_t event, void *dat
 		LOGPFSML(fi, LOGL_NOTICE, "rx %s\n", isup_msg_type_name(msg->type));
 		return;
 	}
+	if (isup_cot_rx(c, msg) || isup_susres_rx(c, msg))
+		return;
 
 	switch (fi->state) {
 	case ISUP_CIRC_ST_RESETTING:
@@ -659,12 +735,12 @@ static void isup_circ_fsm_rx(struct osmo_fsm_inst *fi, uint32_t event, void *dat
 			dual_seizure(c, msg);
 			return;
 		case ISUP_MSG_ACM:
-			state_chg(c, ISUP_CIRC_ST_OUT_ALERTING, ISUP_T9);
+			isup_circuit_state_chg(c, ISUP_CIRC_ST_OUT_ALERTING, ISUP_T9);
 			progress(c, msg);
 			return;
 		case ISUP_MSG_CON:
 		case ISUP_MSG_ANM:
-			state_chg(c, ISUP_CIRC_ST_ANSWERED, 0);
+			isup_circuit_state_chg(c, ISUP_CIRC_ST_ANSWERED, 0);
 			progress(c, msg);
 			return;
 		}
@@ -672,7 +748,7 @@ static void isup_circ_fsm_rx(struct osmo_fsm_inst *fi, uint32_t event, void *dat
 	case ISUP_CIRC_ST_OUT_ALERTING:
 		switch (msg->type) {
 		case ISUP_MSG_ANM:
-			state_chg(c, ISUP_CIRC_ST_ANSWERED, 0);
+			isup_circuit_state_chg(c, ISUP_CIRC_ST_ANSWERED, 0);
 			progress(c, msg);
 			return;
 		case ISUP_MSG_CPG:
@@ -690,12 +766,12 @@ static void isup_circ_fsm_rx(struct osmo_fsm_inst *fi, uint32_t event, void *dat
 		break;
 	case ISUP_CIRC_ST_RELEASING:
 		if (msg->type == ISUP_MSG_RLC) {
-			state_chg(c, ISUP_CIRC_ST_IDLE, 0);
+			isup_circuit_state_chg(c, ISUP_CIRC_ST_IDLE, 0);
 			return;
 		}
 		break;
 	}
-	unexpected(c, msg);
+	isup_circuit_unexpected(c, msg);
 }
 
 void isup_circuit_rx(struct isup_circuit *c, struct isup_msg *msg)
@@ -712,35 +788,40 @@ static int isup_circ_fsm_timer_cb(struct osmo_fsm_inst *fi)
 	switch (fi->state) {
 	case ISUP_CIRC_ST_RESETTING:
 		/* T16/T17: repeat RSC (Q.764 2.9.3.1) */
-		c->rsc_attempts++;
-		if (fi->T == ISUP_T17 || c->rsc_attempts * isup_trunk_timer(c->trunk, ISUP_T16) >=
-				isup_trunk_timer(c->trunk, ISUP_T17))
+		if (isup_repeat_expired(c->trunk, &c->rsc_rep, ISUP_T17))
 			LOGPFSML(fi, LOGL_ERROR, "no RLC for RSC: maintenance alert\n");
 		reset_send(c);
 		break;
 	case ISUP_CIRC_ST_OUT_IAM:
 		/* T7: no ACM; Q.764 2.1.4.6 releases with cause 102 */
-		call_gone(c, CAUSE_TIMER_EXPIRY, true);
-		release_send(c, CAUSE_TIMER_EXPIRY);
+		isup_circuit_call_gone(c, CAUSE_TIMER_EXPIRY, true);
+		isup_circuit_release_send(c, CAUSE_TIMER_EXPIRY);
+		break;
+	case ISUP_CIRC_ST_ANSWERED:
+		isup_susres_timeout(c);
+		break;
+	case ISUP_CIRC_ST_IN_COT:
+	case ISUP_CIRC_ST_IN_RECHECK:
+	case ISUP_CIRC_ST_IN_CCR:
+	case ISUP_CIRC_ST_OUT_RETEST:
+		isup_cot_timeout(c);
 		break;
 	case ISUP_CIRC_ST_OUT_ALERTING:
 		/* T9: no answer */
-		call_gone(c, CAUSE_NO_ANSWER, true);
-		release_send(c, CAUSE_NO_ANSWER);
+		isup_circuit_call_gone(c, CAUSE_NO_ANSWER, true);
+		isup_circuit_release_send(c, CAUSE_NO_ANSWER);
 		break;
 	case ISUP_CIRC_ST_RELEASING:
-		/* T1: repeat REL; past T5, give up and reset (Q.764 2.3.2) */
-		c->rel_attempts++;
-		if (c->rel_attempts * isup_trunk_timer(c->trunk, ISUP_T1) >=
-		    isup_trunk_timer(c->trunk, ISUP_T5)) {
-			LOGPFSML(fi, LOGL_ERROR, "T5: no RLC, resetting the circuit\n");
-			c->group_reset = false;
-			c->rsc_attempts = 0;
-			reset_send(c);
+		/* T1: repeat REL.  T5 (Q.764 2.9.6, Annex A): RSC, alert
+		 * maintenance, stop T1, start T17: the RSC repeats at the T17
+		 * interval until an RLC comes */
+		if (isup_repeat_expired(c->trunk, &c->rel_rep, ISUP_T5)) {
+			LOGPFSML(fi, LOGL_ERROR, "T5: no RLC, resetting the circuit: maintenance alert\n");
+			isup_circuit_reset_start(c, true);
 			break;
 		}
 		isup_send_cause(c->trunk, c->cic, ISUP_MSG_REL, c->rel_cause, NULL, 0);
-		state_chg(c, ISUP_CIRC_ST_RELEASING, ISUP_T1);
+		state_chg_repeat(c, ISUP_CIRC_ST_RELEASING, &c->rel_rep, ISUP_T1, ISUP_T5);
 		break;
 	}
 	return 0;
@@ -751,7 +832,17 @@ static void isup_circ_fsm_cleanup(struct osmo_fsm_inst *fi, enum osmo_fsm_term_c
 	struct isup_circuit *c = fi->priv;
 
 	osmo_timer_del(&c->blk_timer);
+	osmo_timer_del(&c->cot_timer);
 	c->fi = NULL;
+}
+
+static void isup_circ_fsm_onleave(struct osmo_fsm_inst *fi, uint32_t next_state)
+{
+	struct isup_circuit *c = fi->priv;
+
+	isup_cot_leave(c, fi->state, next_state);
+	if (next_state != ISUP_CIRC_ST_ANSWERED)
+		c->suspended = false;
 }
 
 #define ALL_CALL_STATES (S(ISUP_CIRC_ST_UNAVAILABLE) | S(ISUP_CIRC_ST_RESETTING) | \
@@ -769,12 +860,15 @@ static const struct osmo_fsm_state isup_circ_states[] = {
 	},
 	[ISUP_CIRC_ST_IDLE] = {
 		.name = "idle",
-		.out_state_mask = ALL_CALL_STATES | S(ISUP_CIRC_ST_OUT_IAM) | S(ISUP_CIRC_ST_IN_IAM),
+		.out_state_mask = ALL_CALL_STATES | S(ISUP_CIRC_ST_OUT_IAM) | S(ISUP_CIRC_ST_IN_IAM) |
+				  S(ISUP_CIRC_ST_IN_COT) | S(ISUP_CIRC_ST_IN_CCR),
 	},
 	[ISUP_CIRC_ST_OUT_IAM] = {
 		.name = "out-iam",
 		.out_state_mask = ALL_CALL_STATES | S(ISUP_CIRC_ST_OUT_ALERTING) |
-				  S(ISUP_CIRC_ST_ANSWERED),
+				  S(ISUP_CIRC_ST_ANSWERED) | S(ISUP_CIRC_ST_OUT_RETEST) |
+				  S(ISUP_CIRC_ST_IN_IAM) | S(ISUP_CIRC_ST_IN_COT),
+		.onleave = isup_circ_fsm_onleave,
 	},
 	[ISUP_CIRC_ST_OUT_ALERTING] = {
 		.name = "out-alerting",
@@ -790,11 +884,36 @@ static const struct osmo_fsm_state isup_circ_states[] = {
 	},
 	[ISUP_CIRC_ST_ANSWERED] = {
 		.name = "answered",
-		.out_state_mask = ALL_CALL_STATES,
+		.out_state_mask = ALL_CALL_STATES | S(ISUP_CIRC_ST_ANSWERED),
+		.onleave = isup_circ_fsm_onleave,
 	},
 	[ISUP_CIRC_ST_RELEASING] = {
 		.name = "releasing",
 		.out_state_mask = ALL_CALL_STATES,
+	},
+	[ISUP_CIRC_ST_IN_COT] = {
+		.name = "in-cot",
+		.out_state_mask = ALL_CALL_STATES | S(ISUP_CIRC_ST_IN_COT) | S(ISUP_CIRC_ST_IN_IAM) |
+				  S(ISUP_CIRC_ST_IN_RECHECK),
+		.onleave = isup_circ_fsm_onleave,
+	},
+	[ISUP_CIRC_ST_IN_RECHECK] = {
+		.name = "in-recheck",
+		.out_state_mask = ALL_CALL_STATES | S(ISUP_CIRC_ST_IN_CCR),
+	},
+	[ISUP_CIRC_ST_IN_CCR] = {
+		.name = "in-ccr",
+		.out_state_mask = ALL_CALL_STATES | S(ISUP_CIRC_ST_IN_RECHECK),
+		.onleave = isup_circ_fsm_onleave,
+	},
+	[ISUP_CIRC_ST_OUT_RETEST] = {
+		.name = "out-retest",
+		.out_state_mask = ALL_CALL_STATES | S(ISUP_CIRC_ST_OUT_CCR),
+	},
+	[ISUP_CIRC_ST_OUT_CCR] = {
+		.name = "out-ccr",
+		.out_state_mask = ALL_CALL_STATES | S(ISUP_CIRC_ST_OUT_RETEST),
+		.onleave = isup_circ_fsm_onleave,
 	},
 };
 
@@ -826,4 +945,5 @@ int isup_q764_fsm_init(void)
 void isup_circuit_init_timer(struct isup_circuit *c)
 {
 	osmo_timer_setup(&c->blk_timer, blk_timer_cb, c);
+	isup_cot_init_timer(c);
 }

@@ -67,10 +67,10 @@ static int group_send(struct isup_trunk *trunk, uint8_t type, uint16_t cic, uint
 
 static void group_op_timer_start(struct isup_group_op *op)
 {
-	int Tshort, Tlong;
+	int Tshort, Tlong, T;
 
 	group_timers(op->type, &Tshort, &Tlong);
-	osmo_timer_schedule(&op->timer, isup_trunk_timer(op->trunk, op->long_timer ? Tlong : Tshort), 0);
+	osmo_timer_schedule(&op->timer, isup_repeat_next(op->trunk, &op->rep, Tshort, Tlong, &T), 0);
 }
 
 static void group_op_timer_cb(void *data)
@@ -81,15 +81,14 @@ static void group_op_timer_cb(void *data)
 
 	group_timers(op->type, &Tshort, &Tlong);
 	ctr_inc(trunk, ISUP_CTR_TIMER_EXPIRY);
-	op->attempts++;
-	if (!op->long_timer &&
-	    op->attempts * isup_trunk_timer(trunk, Tshort) >= isup_trunk_timer(trunk, Tlong)) {
-		op->long_timer = true;
-		LOGP(DISUP, LOGL_ERROR, "trunk %s CIC %u: no answer to %s: maintenance alert\n",
+	if (isup_repeat_expired(trunk, &op->rep, Tlong))
+		/* Q.764 2.9.3.2, 2.8.2.2: past the long timer, alert
+		 * maintenance and repeat at the long interval */
+		LOGP(DISUP, LOGL_ERROR, "trunk %s CIC %u: T%d expired, no answer to %s: maintenance alert\n",
+		     trunk->cfg.name, op->cic, Tlong, isup_msg_type_name(op->type));
+	else
+		LOGP(DISUP, LOGL_NOTICE, "trunk %s CIC %u: timer expired, resending %s\n",
 		     trunk->cfg.name, op->cic, isup_msg_type_name(op->type));
-	}
-	LOGP(DISUP, LOGL_NOTICE, "trunk %s CIC %u: T%d expired, resending %s\n", trunk->cfg.name,
-	     op->cic, op->long_timer ? Tlong : Tshort, isup_msg_type_name(op->type));
 	group_send(trunk, op->type, op->cic, op->cgsmt, &op->rs);
 	group_op_timer_start(op);
 }
@@ -114,6 +113,7 @@ static struct isup_group_op *group_op_start(struct isup_trunk *trunk, uint8_t ty
 	op->cgsmt = cgsmt;
 	op->rs = *rs;
 	osmo_timer_setup(&op->timer, group_op_timer_cb, op);
+	isup_repeat_start(&op->rep, false);
 	llist_add_tail(&op->list, &trunk->group_ops);
 	group_send(trunk, type, cic, cgsmt, rs);
 	group_op_timer_start(op);
@@ -148,7 +148,7 @@ int isup_trunk_group_reset(struct isup_trunk *trunk)
 			    trunk->circ[i + n]->cic == trunk->circ[i]->cic + n; n++)
 			;
 		if (n == 1) {
-			isup_circuit_reset(trunk->circ[i]);
+			isup_circuit_reset_start(trunk->circ[i], false);
 		} else {
 			struct isup_range_status rs = { .range = n - 1 };
 
@@ -207,8 +207,9 @@ static int get_rs(struct isup_trunk *trunk, struct isup_msg *msg, struct isup_ra
 
 	if (!p || isup_range_status_decode(rs, p->data, p->len) < 0)
 		goto bad;
-	/* Q.763 3.43: range 1..31 for group messages (0 is reserved) */
-	if (rs->range < 1 || rs->range >= ISUP_GROUP_MAX)
+	/* Q.763 3.43: range 1..31 for group messages (0 is reserved);
+	 * Q.764 2.9.3 (1992) / 2.15: CQM may ask about one circuit (0) */
+	if (rs->range < (msg->type == ISUP_MSG_CQM ? 0 : 1) || rs->range >= ISUP_GROUP_MAX)
 		goto bad;
 	if (with_status && rs->status_len != isup_range_status_len(rs->range))
 		goto bad;
@@ -246,7 +247,7 @@ static void rx_grs(struct isup_trunk *trunk, struct isup_msg *msg)
 		c = isup_trunk_circuit(trunk, msg->cic + i);
 		if (!c)
 			continue;
-		isup_circuit_remote_reset(c);
+		isup_circuit_remote_reset(c, false);
 		/* GRA status: 1 = blocked for maintenance here */
 		if (c->blk & ISUP_BLK_LOCAL_MAINT)
 			isup_range_status_set(&gra, i, true);

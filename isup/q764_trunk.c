@@ -25,6 +25,13 @@ const struct value_string isup_select_policy_names[] = {
 	{ 0, NULL }
 };
 
+const struct value_string isup_cot_policy_names[] = {
+	{ ISUP_COT_NEVER, "never" },
+	{ ISUP_COT_ALWAYS, "always" },
+	{ ISUP_COT_PERCENT, "percent" },
+	{ 0, NULL }
+};
+
 const struct value_string isup_blk_names[] = {
 	{ ISUP_BLK_LOCAL_MAINT, "local-maintenance" },
 	{ ISUP_BLK_LOCAL_HW, "local-hardware" },
@@ -55,8 +62,11 @@ const struct value_string isup_circ_filter_names[] = {
  * given, as most switches use). */
 static const struct osmo_tdef isup_tdefs_default[] = {
 	{ .T = ISUP_T1, .default_val = 15, .desc = "REL sent: resend REL", .min_val = 1 },
+	{ .T = ISUP_T2, .default_val = 180, .desc = "SUS (user) received: awaiting RES, release cause 102", .min_val = 1 },
 	{ .T = ISUP_T5, .default_val = 300, .desc = "initial REL sent: RSC, alert", .min_val = 1 },
+	{ .T = ISUP_T6, .default_val = 120, .desc = "SUS (network) received: awaiting RES, release cause 102", .min_val = 1 },
 	{ .T = ISUP_T7, .default_val = 20, .desc = "IAM sent: awaiting ACM, release cause 102", .min_val = 1 },
+	{ .T = ISUP_T8, .default_val = 10, .desc = "IAM with continuity check received: awaiting COT, release cause 41", .min_val = 1 },
 	{ .T = ISUP_T9, .default_val = 90, .desc = "ACM received: awaiting ANM, release", .min_val = 1 },
 	{ .T = ISUP_T12, .default_val = 15, .desc = "BLO sent: resend BLO", .min_val = 1 },
 	{ .T = ISUP_T13, .default_val = 300, .desc = "initial BLO sent: resend BLO, alert", .min_val = 1 },
@@ -70,9 +80,15 @@ static const struct osmo_tdef isup_tdefs_default[] = {
 	{ .T = ISUP_T21, .default_val = 300, .desc = "initial CGU sent: resend CGU, alert", .min_val = 1 },
 	{ .T = ISUP_T22, .default_val = 15, .desc = "GRS sent: resend GRS", .min_val = 1 },
 	{ .T = ISUP_T23, .default_val = 300, .desc = "initial GRS sent: resend GRS, alert", .min_val = 1 },
+	{ .T = ISUP_T24, .default_val = 1500, .unit = OSMO_TDEF_MS, .desc = "check tone sent: awaiting it back, COT failed", .min_val = 100 },
+	{ .T = ISUP_T25, .default_val = 1, .desc = "first continuity check failed: send CCR", .min_val = 1 },
+	{ .T = ISUP_T26, .default_val = 60, .desc = "later continuity check failed: send CCR", .min_val = 1 },
+	{ .T = ISUP_T27, .default_val = 240, .desc = "COT failed received: awaiting CCR, RSC", .min_val = 1 },
 	{ .T = ISUP_T33, .default_val = 12, .desc = "INR sent: release", .min_val = 1 },
 	{ .T = ISUP_T34, .default_val = 2, .desc = "segmentation: awaiting SGM", .min_val = 1 },
 	{ .T = ISUP_T35, .default_val = 15, .desc = "awaiting more digits: release cause 28", .min_val = 1 },
+	{ .T = ISUP_T36, .default_val = 10, .desc = "CCR received: awaiting REL or COT, RSC", .min_val = 1 },
+	{ .T = ISUP_T38, .default_val = 120, .desc = "SUS (network), international incoming exchange: not started", .min_val = 1 },
 	{}
 };
 
@@ -95,6 +111,8 @@ static const struct rate_ctr_desc isup_trunk_ctr_desc[] = {
 	[ISUP_CTR_MTP_PAUSE] = { "mtp:pause", "Destination became inaccessible" },
 	[ISUP_CTR_MTP_RESUME] = { "mtp:resume", "Destination became accessible" },
 	[ISUP_CTR_CALL_FAIL] = { "call:fail", "Calls released by a failure (timer, reset, pause)" },
+	[ISUP_CTR_COT_FAIL] = { "cot:fail", "Continuity checks that failed (either side)" },
+	[ISUP_CTR_SUSPEND] = { "call:suspend", "SUS received on answered calls" },
 };
 
 static const struct rate_ctr_group_desc isup_trunk_ctrg_desc = {
@@ -300,6 +318,7 @@ void isup_trunk_stop(struct isup_trunk *trunk)
 		struct isup_circuit *c = trunk->circ[i];
 
 		osmo_timer_del(&c->blk_timer);
+		osmo_timer_del(&c->cot_timer);
 		if (c->fi)
 			osmo_fsm_inst_term(c->fi, OSMO_FSM_TERM_REQUEST, NULL);
 	}
@@ -374,21 +393,6 @@ struct isup_circuit *isup_trunk_select(struct isup_trunk *trunk)
 none:
 	rate_ctr_inc(rate_ctr_group_get_ctr(trunk->ctrs, ISUP_CTR_NO_CIRCUIT));
 	return NULL;
-}
-
-int isup_trunk_mgw_endpoint(const struct isup_trunk *trunk, uint16_t cic, char *buf, size_t len)
-{
-	const char *p = trunk->cfg.mgw_pattern;
-	const char *mark = strstr(p, "{cic}");
-	int n;
-
-	if (mark)
-		n = snprintf(buf, len, "%.*s%u%s", (int)(mark - p), p, cic, mark + 5);
-	else
-		n = snprintf(buf, len, "%s", p);
-	if (n < 0 || (size_t)n >= len)
-		return -ENOSPC;
-	return n;
 }
 
 unsigned long isup_trunk_timer(const struct isup_trunk *trunk, int T)
@@ -495,4 +499,47 @@ const char *isup_circuit_blk_str(const struct isup_circuit *c, char *buf, size_t
 	if (!any)
 		OSMO_STRBUF_PRINTF(sb, "-");
 	return buf;
+}
+
+static unsigned long repeat_elapsed(const struct isup_repeat *r)
+{
+	struct timespec now;
+
+	osmo_clock_gettime(CLOCK_MONOTONIC, &now);
+	if (now.tv_sec < r->start.tv_sec)
+		return 0;
+	return now.tv_sec - r->start.tv_sec - (now.tv_nsec < r->start.tv_nsec ? 1 : 0);
+}
+
+void isup_repeat_start(struct isup_repeat *r, bool long_phase)
+{
+	osmo_clock_gettime(CLOCK_MONOTONIC, &r->start);
+	r->long_phase = long_phase;
+}
+
+bool isup_repeat_expired(const struct isup_trunk *trunk, struct isup_repeat *r, int Tlong)
+{
+	if (r->long_phase || repeat_elapsed(r) < isup_trunk_timer(trunk, Tlong))
+		return false;
+	r->long_phase = true;
+	return true;
+}
+
+unsigned long isup_repeat_next(const struct isup_trunk *trunk, const struct isup_repeat *r,
+			       int Tshort, int Tlong, int *T)
+{
+	unsigned long tl = isup_trunk_timer(trunk, Tlong), ts = isup_trunk_timer(trunk, Tshort);
+	unsigned long elapsed = repeat_elapsed(r);
+
+	if (r->long_phase || elapsed >= tl) {
+		*T = Tlong;
+		return tl;
+	}
+	/* the long timer runs beside the short one and may end first */
+	if (tl - elapsed <= ts) {
+		*T = Tlong;
+		return tl - elapsed;
+	}
+	*T = Tshort;
+	return ts;
 }

@@ -11,6 +11,7 @@
 
 #include <talloc.h>
 
+#include "isup/isup_params.h"
 #include "isup/sipi_err.h"
 #include "isup/sipi_number.h"
 #include "isup/sipi_redir.h"
@@ -369,4 +370,17 @@ int sipi_diversion_parse(const char *value, struct sipi_redirection *r)
 		counter = n;
 	r->info.counter = counter > 5 ? 5 : (uint8_t)counter;
 	return 0;
+}
+
+int sipi_contact_from_cause(char *buf, size_t size, const struct sipi_profile *p, const struct isup_cause *c)
+{
+	struct isup_number num;
+	int rc;
+
+	if (!c || c->value != 22 || !c->diag_len)
+		return -SIPI_ERR_INVAL;
+	if (isup_number_decode(&num, ISUP_NUMBER_CALLED, c->diag, c->diag_len) < 0 || !num.digits[0])
+		return -SIPI_ERR_BAD_NUMBER;
+	rc = sipi_number_to_uri(buf, size, p, &num, -1);
+	return rc;
 }

@@ -61,3 +61,13 @@ int sipi_history_info_parse(const char *value, struct sipi_redirection *r);
 int sipi_diversion_format(void *ctx, const struct sipi_profile *p, const struct sipi_redirection *r, char **out);
 /*! Read Diversion (most recent first). */
 int sipi_diversion_parse(const char *value, struct sipi_redirection *r);
+
+struct isup_cause;
+/*! Cause 22 "number changed" with a new number in its diagnostic: the
+ *  Contact of a 301 Moved Permanently (Q.1912.5 / RFC 3398 map 22 to 301
+ *  when the diagnostic gives a usable number, else to 410).  The
+ *  diagnostic is read as a called party number parameter's contents.
+ *  eturns the length of the URI written to buf (without <>), or
+ *  -SIPI_ERR_INVAL (not cause 22, or no diagnostic) or
+ *  -SIPI_ERR_BAD_NUMBER */
+int sipi_contact_from_cause(char *buf, size_t size, const struct sipi_profile *p, const struct isup_cause *c);

@@ -99,9 +99,14 @@ static int sdp_line_o(struct mgcp_sdp *sdp, char *v)
 	bool ipv6;
 
 	if (sdp_tokens(v, tok, 6) != 6 || strcmp(tok[3], "IN") || !sdp_addr(tok[4], tok[5], &ipv6) ||
-	    !sdp_number(tok[1], strlen(tok[1]), UINT64_MAX, &sdp->sess_id) ||
 	    !sdp_number(tok[2], strlen(tok[2]), UINT64_MAX, &sdp->sess_version))
 		return -MGCP_ERR_SDP;
+	/* osmo-mgw 1.10 puts its hex connection id there: accept, keep 0 */
+	if (!sdp_number(tok[1], strlen(tok[1]), UINT64_MAX, &sdp->sess_id)) {
+		if (!mgcp_id_valid(tok[1]))
+			return -MGCP_ERR_SDP;
+		sdp->sess_id = 0;
+	}
 	return 0;
 }
 

@@ -22,6 +22,7 @@
 #include "mgcp/mgcp_codec.h"
 #include "mgcp/mgcp_msg.h"
 #include "mgcp/mgw_rtp.h"
+#include "mgcp/mgw_span.h"
 
 /*! Default MGCP port of a gateway (RFC 3435 3.5). */
 #define MGW_MGCP_PORT 2427
@@ -30,10 +31,18 @@
 /*! Most rtpbridge endpoints: 2 connections x 2 sockets each must stay
  *  below select()'s 1024 file descriptors in libosmocore 1.7. */
 #define MGW_ENDPOINTS_MAX 200
+/*! Sockets the media may use: select()'s 1024 minus room for MGCP, VTY, logging. */
+#define MGW_FDS_MAX 1000
 /*! Connections per rtpbridge endpoint. */
 #define MGW_CONNS_PER_EP 2
 /*! Codecs in the preference list. */
 #define MGW_CODEC_PREF_MAX 3
+/*! telephone-event payload type a ds/e1 connection offers (RFC 4733). */
+#define MGW_DTMF_PT_OFFER 101
+/*! NTFYs waiting for their answer; beyond, the oldest is given up. */
+#define MGW_NTFY_PENDING_MAX 64
+/*! Times an NTFY is sent before it is given up. */
+#define MGW_NTFY_TRIES 5
 /*! Responses kept for retransmitted commands (RFC 3435 3.5). */
 #define MGW_TRANS_CACHE_MAX 1024
 
@@ -78,6 +87,22 @@ enum mgw_ctr {
 	MGW_CTR_XCODE_OVERFLOW,
 	MGW_CTR_XCODE_CONCEALED,
 	MGW_CTR_XCODE_FAIL,
+	MGW_CTR_SPAN_TX,
+	MGW_CTR_SPAN_TX_FAIL,
+	MGW_CTR_SPAN_RX,
+	MGW_CTR_SPAN_LOST,
+	MGW_CTR_SPAN_OOO,
+	MGW_CTR_SPAN_MALFORMED,
+	MGW_CTR_JB_LATE,
+	MGW_CTR_JB_UNDERRUN,
+	MGW_CTR_DTMF_RX_EVENT,
+	MGW_CTR_DTMF_DETECTED,
+	MGW_CTR_DTMF_TX_EVENT,
+	MGW_CTR_NTFY_TX,
+	MGW_CTR_NTFY_FAIL,
+	MGW_CTR_NTFY_RETRANSMIT,
+	MGW_CTR_RTCP_TX,
+	MGW_CTR_RTCP_TX_FAIL,
 };
 
 /*! Configuration; VTY and config file share it. */
@@ -97,6 +122,8 @@ struct mgw_cfg {
 
 struct mgw_endpoint;
 struct mgw_xcode;
+struct mgw_chan;
+struct mgw_span;
 
 /*! One RTP connection of an endpoint. */
 struct mgw_conn {
@@ -128,14 +155,35 @@ struct mgw_conn {
 	uint64_t rx_packets, rx_bytes, rx_dropped;
 	uint64_t tx_packets, tx_bytes;
 	uint64_t rtcp_rx;
+
+	/*! the timeslot side of a ds/e1 endpoint's connection, else NULL */
+	struct mgw_chan *chan;
+	/*! RFC 4733 telephone-event payload type from the remote SDP, -1 none */
+	int dtmf_pt;
+	/*! RTCP (RFC 3550 6): reports sent, the timer that sends them */
+	struct osmo_timer_list rtcp_timer;
+	uint64_t rtcp_tx;
+	uint32_t last_tx_ts;		/*!< RTP timestamp of the last packet sent */
+	uint32_t rtcp_expected_prior, rtcp_received_prior;
+	uint32_t last_sr_ntp;		/*!< middle 32 bits of the last SR's NTP time */
+	struct timespec last_sr_at;	/*!< when it arrived */
 };
 
-/*! An rtpbridge/N endpoint: joins its two connections. */
+/*! An endpoint: rtpbridge/N joins its two connections; ds/e1-S/T joins
+ *  its one connection to timeslot T of span S. */
 struct mgw_endpoint {
 	struct mgw *mgw;
 	unsigned int nr;
-	char name[32];		/*!< local name, "rtpbridge/N" */
+	char name[32];		/*!< local name, "rtpbridge/N" or "ds/e1-S/T" */
 	struct mgw_conn *conns[MGW_CONNS_PER_EP];
+	unsigned int max_conns;
+	struct mgw_span *span;	/*!< ds/e1 endpoints: their span, else NULL */
+	unsigned int ts;	/*!< ds/e1 endpoints: their timeslot, 1..31 */
+	/*! RQNT: events to notify (bit per DTMF digit index), request id, where */
+	uint32_t dtmf_notify;
+	char request_id[MGCP_ID_MAX + 1];
+	bool has_notified_entity;
+	struct sockaddr_in notified_entity;
 };
 
 /*! The gateway. */
@@ -160,6 +208,11 @@ struct mgw {
 	struct rate_ctr_group *ctrs;
 	struct osmo_tdef *tdefs;
 	struct osmo_fsm_inst *rsip_fi;
+
+	struct mgw_span *spans[MGW_SPANS_MAX];	/* configured spans, NULL-padded */
+	struct sockaddr_in cmd_from;	/* sender of the command being executed */
+	struct llist_head ntfy_pending;	/* NTFYs not answered yet, oldest first */
+	unsigned int n_ntfy_pending;
 };
 
 /*! The VTY's commands reach the gateway through this. */
@@ -167,9 +220,10 @@ extern struct mgw *g_mgw;
 
 /*! Timers (osmo_tdef, shown and set with "timer" in the mgw node). */
 enum mgw_timer {
-	MGW_T_RSIP = -1,	/*!< X1: RSIP retransmission interval */
+	MGW_T_RSIP = -1,	/*!< X1: RSIP and NTFY retransmission interval */
 	MGW_T_RSIP_DISC = -2,	/*!< X2: RSIP retry after the call agent stayed silent */
 	MGW_T_HIST = -3,	/*!< X3: responses kept for retransmissions (T-hist) */
+	MGW_T_RTCP = -4,	/*!< X4: RTCP report interval (RFC 3550 6.2's 5 s minimum) */
 };
 
 /*! Count one event of @ctr. */
@@ -187,6 +241,12 @@ void mgw_stop(struct mgw *mgw);
 /*! Read @file (VTY syntax); on error print FILE:LINE: reason and return < 0. */
 int mgw_config_read(struct mgw *mgw, const char *file);
 
+struct vty;
+/*! Settings read when the gateway starts: say so when changed live. */
+void mgw_vty_note_restart(struct vty *vty);
+/*! Whether @ip is an IPv4 address; tells the VTY user when not. */
+bool mgw_vty_ip_ok(struct vty *vty, const char *ip);
+
 /*! Install tandem-mgw's VTY commands. */
 void mgw_vty_init(struct mgw *mgw);
 
@@ -198,6 +258,8 @@ int mgw_mgcp_open(struct mgw *mgw);
 void mgw_mgcp_rx(struct mgw *mgw, const char *buf, size_t len, const struct sockaddr_in *from);
 /*! Send @msg to @to; returns 0 or a negative errno/codec error. */
 int mgw_mgcp_send(struct mgw *mgw, const struct mgcp_msg *msg, const struct sockaddr_in *to);
+/*! Send the encoded message @buf of @len octets to @to. */
+int mgw_mgcp_send_raw(struct mgw *mgw, const char *buf, size_t len, const struct sockaddr_in *to);
 /*! Drop every cached response. */
 void mgw_trans_flush(struct mgw *mgw);
 
@@ -216,6 +278,18 @@ bool mgw_rsip_response(struct mgw *mgw, const struct mgcp_msg *resp);
 void mgw_rsip_shutdown(struct mgw *mgw);
 /*! Name of the restart procedure's state. */
 const char *mgw_rsip_state_name(struct mgw *mgw);
+
+/* mgw_dtmf_rqnt.c, mgw_dtmf_ntfy.c: RQNT for DTMF events and signals, NTFY */
+
+/*! Arm (or disarm) DTMF notification on @ep from RQNT @cmd; returns 0 or
+ *  an RFC 3435 code (@why may get a comment). */
+unsigned int mgw_rqnt_apply(struct mgw *mgw, struct mgw_endpoint *ep, const struct mgcp_msg *cmd, const char **why);
+/*! Digit @digit was detected on @ep: NTFY when the call agent asked. */
+void mgw_endp_notify_digit(struct mgw_endpoint *ep, char digit);
+/*! A response arrived; true when it answered one of our NTFYs. */
+bool mgw_ntfy_response(struct mgw *mgw, const struct mgcp_msg *resp);
+/*! Forget every NTFY still waiting for its answer. */
+void mgw_ntfy_flush(struct mgw *mgw);
 
 /* mgw_endp.c: endpoints and connections */
 

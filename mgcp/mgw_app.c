@@ -59,6 +59,22 @@ static const struct rate_ctr_desc mgw_ctr_desc[] = {
 	[MGW_CTR_XCODE_OVERFLOW] = { "xcode:overflow", "Payloads dropped: transcoder queue full" },
 	[MGW_CTR_XCODE_CONCEALED] = { "xcode:concealed", "Gaps filled by packet loss concealment" },
 	[MGW_CTR_XCODE_FAIL] = { "xcode:fail", "Transcoders that could not be set up" },
+	[MGW_CTR_SPAN_TX] = { "span:tx", "Span packets sent" },
+	[MGW_CTR_SPAN_TX_FAIL] = { "span:tx-fail", "Span packets that could not be sent" },
+	[MGW_CTR_SPAN_RX] = { "span:rx", "Span packets received (well-formed)" },
+	[MGW_CTR_SPAN_LOST] = { "span:lost", "Span packets missing in the sequence" },
+	[MGW_CTR_SPAN_OOO] = { "span:out-of-order", "Span packets dropped as duplicate or out of order" },
+	[MGW_CTR_SPAN_MALFORMED] = { "span:malformed", "Span packets dropped as malformed or foreign" },
+	[MGW_CTR_JB_LATE] = { "jb:late", "RTP packets too late for the jitter buffer" },
+	[MGW_CTR_JB_UNDERRUN] = { "jb:underrun", "Jitter buffer ran dry" },
+	[MGW_CTR_DTMF_RX_EVENT] = { "dtmf:event-rx", "RFC 4733 digits played in band" },
+	[MGW_CTR_DTMF_DETECTED] = { "dtmf:detected", "In-band digits detected" },
+	[MGW_CTR_DTMF_TX_EVENT] = { "dtmf:event-tx", "RFC 4733 event packets sent" },
+	[MGW_CTR_NTFY_TX] = { "ntfy:tx", "NTFY sent" },
+	[MGW_CTR_NTFY_FAIL] = { "ntfy:fail", "NTFY that could not be sent or were never answered" },
+	[MGW_CTR_NTFY_RETRANSMIT] = { "ntfy:retransmit", "NTFY sent again for want of an answer" },
+	[MGW_CTR_RTCP_TX] = { "rtcp:tx", "RTCP compound packets sent" },
+	[MGW_CTR_RTCP_TX_FAIL] = { "rtcp:tx-fail", "RTCP packets that could not be sent" },
 };
 
 static const struct rate_ctr_group_desc mgw_ctrg_desc = {
@@ -71,11 +87,13 @@ static const struct rate_ctr_group_desc mgw_ctrg_desc = {
 
 static const struct osmo_tdef mgw_tdefs_default[] = {
 	{ .T = MGW_T_RSIP, .default_val = 1, .unit = OSMO_TDEF_S,
-	  .desc = "RSIP retransmission interval" },
+	  .desc = "RSIP and NTFY retransmission interval" },
 	{ .T = MGW_T_RSIP_DISC, .default_val = 15, .unit = OSMO_TDEF_S,
 	  .desc = "RSIP retry interval after the call agent stayed silent" },
 	{ .T = MGW_T_HIST, .default_val = 30, .unit = OSMO_TDEF_S,
 	  .desc = "How long responses are kept for retransmitted commands (T-hist)" },
+	{ .T = MGW_T_RTCP, .default_val = 5, .unit = OSMO_TDEF_S, .min_val = 1, .max_val = 3600,
+	  .desc = "RTCP report interval (randomised 0.5..1.5 times, RFC 3550 6.2)" },
 	{}
 };
 
@@ -93,6 +111,7 @@ struct mgw *mgw_alloc(void *ctx)
 	mgw->ctx = ctx;
 	mgw->mgcp_ofd.fd = -1;
 	INIT_LLIST_HEAD(&mgw->trans_cache);
+	INIT_LLIST_HEAD(&mgw->ntfy_pending);
 	clock_gettime(CLOCK_MONOTONIC, &mgw->started);
 	mgw->cfg.bind_ip = talloc_strdup(mgw, "127.0.0.1");
 	mgw->cfg.bind_port = MGW_MGCP_PORT;
@@ -118,11 +137,21 @@ struct mgw *mgw_alloc(void *ctx)
 
 int mgw_start(struct mgw *mgw)
 {
+	unsigned int n_spans, fds;
 	int rc;
 
 	if (mgw->cfg.rtp_port_max <= mgw->cfg.rtp_port_min) {
 		fprintf(stderr, "tandem-mgw: rtp port-range %u %u holds no port pair\n", mgw->cfg.rtp_port_min,
 			mgw->cfg.rtp_port_max);
+		return -EINVAL;
+	}
+	for (n_spans = 0; n_spans < MGW_SPANS_MAX && mgw->spans[n_spans]; n_spans++)
+		;
+	/* each connection has 2 sockets, each span one more; select() stops at 1024 */
+	fds = mgw->cfg.num_endpoints * MGW_CONNS_PER_EP * 2 + n_spans * ((MGW_E1_TIMESLOTS - 1) * 2 + 1);
+	if (fds > MGW_FDS_MAX) {
+		fprintf(stderr, "tandem-mgw: %u rtpbridge endpoints and %u spans need up to %u sockets, more than %u\n",
+			mgw->cfg.num_endpoints, n_spans, fds, MGW_FDS_MAX);
 		return -EINVAL;
 	}
 	mgw->next_rtp_port = mgw->cfg.rtp_port_min;
@@ -133,6 +162,12 @@ int mgw_start(struct mgw *mgw)
 	if (rc < 0) {
 		fprintf(stderr, "tandem-mgw: cannot bind MGCP to %s:%u: %s\n", mgw->cfg.bind_ip, mgw->cfg.bind_port,
 			strerror(-rc));
+		return rc;
+	}
+	rc = mgw_spans_start(mgw);
+	if (rc < 0) {
+		fprintf(stderr, "tandem-mgw: cannot open the spans: %s\n", strerror(-rc));
+		mgw_spans_stop(mgw);
 		return rc;
 	}
 	mgw->running = true;
@@ -149,6 +184,7 @@ void mgw_stop(struct mgw *mgw)
 	if (!mgw->running)
 		return;
 	mgw_rsip_shutdown(mgw);
+	mgw_spans_stop(mgw);
 	for (i = 0; i < mgw->n_endpoints; i++) {
 		for (j = 0; j < MGW_CONNS_PER_EP; j++) {
 			if (mgw->endpoints[i].conns[j])
@@ -156,6 +192,7 @@ void mgw_stop(struct mgw *mgw)
 		}
 	}
 	mgw_trans_flush(mgw);
+	mgw_ntfy_flush(mgw);
 	if (mgw->rsip_fi) {
 		osmo_fsm_inst_free(mgw->rsip_fi);
 		mgw->rsip_fi = NULL;

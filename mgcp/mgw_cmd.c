@@ -19,8 +19,9 @@
 
 /* What an endpoint name in a command designates. */
 struct cmd_target {
-	bool all;			/* "*" wildcard: every endpoint */
-	bool any;			/* "$" wildcard: one free endpoint */
+	bool all;			/* "*" wildcard: every endpoint (under prefix) */
+	bool any;			/* "$" wildcard: one free endpoint (under prefix) */
+	char prefix[MGCP_ENDPOINT_MAX + 1];	/* "rtpbridge/", "ds/e1-1/", "" */
 	struct mgw_endpoint *ep;	/* a specific endpoint */
 };
 
@@ -29,21 +30,35 @@ static void resp_code(struct mgcp_msg *resp, const struct mgcp_msg *cmd, unsigne
 	mgcp_msg_init_resp(resp, code, cmd->trans_id, comment);
 }
 
-/* Resolve the command's endpoint; returns 0 or an RFC 3435 code. */
+static bool target_matches(const struct cmd_target *t, const struct mgw_endpoint *ep)
+{
+	return !strncasecmp(ep->name, t->prefix, strlen(t->prefix));
+}
+
+/* Resolve the command's endpoint; returns 0 or an RFC 3435 code.  A
+ * trailing "*" or "$" names every / any endpoint under what precedes it;
+ * a bare "$" means a free rtpbridge. */
 static unsigned int cmd_target(struct mgw *mgw, const struct mgcp_msg *cmd, struct cmd_target *t)
 {
 	char local[MGCP_ENDPOINT_MAX + 1], domain[MGCP_ENDPOINT_MAX + 1];
+	size_t l;
+	unsigned int i;
 
 	memset(t, 0, sizeof(*t));
 	if (mgcp_endpoint_split(cmd->endpoint, local, domain) < 0 || strcasecmp(domain, mgw->cfg.domain))
 		return MGCP_RC_UNKNOWN_ENDPOINT;
-	if (!strcmp(local, "*") || !strcasecmp(local, "rtpbridge/*")) {
-		t->all = true;
-		return 0;
-	}
-	if (!strcmp(local, "$") || !strcasecmp(local, "rtpbridge/$")) {
-		t->any = true;
-		return 0;
+	l = strlen(local);
+	if (l && (local[l - 1] == '*' || local[l - 1] == '$') && (l == 1 || local[l - 2] == '/')) {
+		t->all = local[l - 1] == '*';
+		t->any = !t->all;
+		osmo_strlcpy(t->prefix, local, l);
+		if (!strcmp(local, "$"))
+			osmo_strlcpy(t->prefix, "rtpbridge/", sizeof(t->prefix));
+		for (i = 0; i < mgw->n_endpoints; i++) {
+			if (target_matches(t, &mgw->endpoints[i]))
+				return 0;
+		}
+		return MGCP_RC_UNKNOWN_ENDPOINT;
 	}
 	t->ep = mgw_endp_find(mgw, local);
 	return t->ep ? 0 : MGCP_RC_UNKNOWN_ENDPOINT;
@@ -194,6 +209,8 @@ static void resp_sdp(struct mgw *mgw, struct mgw_conn *conn, struct mgcp_msg *re
 	if (conn->codec == MGCP_CODEC_G729 && !conn->vad)
 		fmtp = "annexb=no";
 	mgcp_sdp_add_pt(sdp, conn->pt, mgcp_codecs[conn->codec].name, mgcp_codecs[conn->codec].rate, fmtp);
+	if (conn->dtmf_pt >= 0)
+		mgcp_sdp_add_pt(sdp, conn->dtmf_pt, mgcp_codecs[MGCP_CODEC_TELEPHONE_EVENT].name, 8000, "0-15");
 	resp->present |= MGCP_P_SDP;
 }
 
@@ -202,6 +219,22 @@ static void conn_params(const struct mgw_conn *conn, char *buf, size_t size)
 	snprintf(buf, size, "PS=%" PRIu64 ", OS=%" PRIu64 ", PR=%" PRIu64 ", OR=%" PRIu64 ", PL=%d, JI=%u, LA=0",
 		 conn->tx_packets, conn->tx_bytes, conn->rx_packets, conn->rx_bytes, mgw_conn_lost(conn),
 		 mgw_rtp_stats_jitter(&conn->rx) / 8);
+}
+
+/* RFC 4733 events on a ds/e1 connection: the remote SDP's telephone-event
+ * payload type, none when it has none; we offer 101 until it speaks. */
+static int negotiate_dtmf(const struct mgcp_msg *cmd, int current, bool creating)
+{
+	unsigned int i;
+
+	if (!(cmd->present & MGCP_P_SDP))
+		return creating ? MGW_DTMF_PT_OFFER : current;
+	for (i = 0; i < cmd->sdp.n_pt && i < MGCP_SDP_PT_MAX; i++) {
+		if (mgcp_codec_by_name(mgcp_sdp_pt_name(&cmd->sdp.pts[i])) == MGCP_CODEC_TELEPHONE_EVENT &&
+		    cmd->sdp.pts[i].rate == 8000)
+			return cmd->sdp.pts[i].pt;
+	}
+	return -1;
 }
 
 /* Apply M, L and the remote SDP of @cmd to @conn; 0 or an RFC 3435 code. */
@@ -237,6 +270,8 @@ static unsigned int conn_apply(struct mgw *mgw, struct mgw_conn *conn, const str
 	conn->codec = codec;
 	conn->pt = pt;
 	conn->ptime = ptime;
+	if (conn->ep->span)
+		conn->dtmf_pt = negotiate_dtmf(cmd, conn->dtmf_pt, creating);
 	conn->remote = remote;
 	conn->has_remote = has_remote;
 	conn->sdp_version++;
@@ -245,12 +280,12 @@ static unsigned int conn_apply(struct mgw *mgw, struct mgw_conn *conn, const str
 	return 0;
 }
 
-static struct mgw_endpoint *free_endpoint(struct mgw *mgw)
+static struct mgw_endpoint *free_endpoint(struct mgw *mgw, const struct cmd_target *t)
 {
 	unsigned int i;
 
 	for (i = 0; i < mgw->n_endpoints; i++) {
-		if (mgw_endp_n_conns(&mgw->endpoints[i]) == 0)
+		if (target_matches(t, &mgw->endpoints[i]) && mgw_endp_n_conns(&mgw->endpoints[i]) == 0)
 			return &mgw->endpoints[i];
 	}
 	return NULL;
@@ -277,10 +312,13 @@ static unsigned int cmd_crcx(struct mgw *mgw, const struct mgcp_msg *cmd, struct
 	if (rc)
 		return rc;
 	if (t.all || t.any) {
-		t.ep = free_endpoint(mgw);
+		/* a bare wildcard means an rtpbridge, never a timeslot by chance */
+		if (!t.prefix[0])
+			osmo_strlcpy(t.prefix, "rtpbridge/", sizeof(t.prefix));
+		t.ep = free_endpoint(mgw, &t);
 		if (!t.ep)
 			return MGCP_RC_NO_ENDPOINT_AVAILABLE;
-	} else if (mgw_endp_n_conns(t.ep) >= MGW_CONNS_PER_EP) {
+	} else if (mgw_endp_n_conns(t.ep) >= t.ep->max_conns) {
 		return MGCP_RC_NO_RESOURCES;
 	}
 	conn = mgw_conn_alloc(t.ep, cmd->call_id);
@@ -387,8 +425,10 @@ static unsigned int cmd_dlcx(struct mgw *mgw, const struct mgcp_msg *cmd, struct
 	if (t.any)
 		return MGCP_RC_WILDCARD_TOO_COMPLICATED;
 	if (t.all) {
-		for (i = 0; i < mgw->n_endpoints; i++)
-			n += dlcx_ep(&mgw->endpoints[i], call_id);
+		for (i = 0; i < mgw->n_endpoints; i++) {
+			if (target_matches(&t, &mgw->endpoints[i]))
+				n += dlcx_ep(&mgw->endpoints[i], call_id);
+		}
 	} else {
 		n = dlcx_ep(t.ep, call_id);
 	}
@@ -435,14 +475,20 @@ static unsigned int cmd_auep(struct mgw *mgw, const struct mgcp_msg *cmd, struct
 		return MGCP_RC_WILDCARD_TOO_COMPLICATED;
 	resp_code(resp, cmd, MGCP_RC_OK, NULL);
 	if (t.all) {
+		unsigned int n = 0;
+
 		/* one Z: per endpoint (RFC 3435 2.3.10) */
-		if (mgw->n_endpoints > MGCP_OTHER_MAX + 1)
+		for (i = 0; i < mgw->n_endpoints; i++)
+			n += target_matches(&t, &mgw->endpoints[i]);
+		if (n > MGCP_OTHER_MAX + 1)
 			return MGCP_RC_RESPONSE_TOO_LARGE;
-		for (i = 0; i < mgw->n_endpoints; i++) {
+		for (i = 0, n = 0; i < mgw->n_endpoints; i++) {
 			char name[MGCP_ENDPOINT_MAX + 1];
 
+			if (!target_matches(&t, &mgw->endpoints[i]))
+				continue;
 			snprintf(name, sizeof(name), "%s@%s", mgw->endpoints[i].name, mgw->cfg.domain);
-			if (i == 0) {
+			if (n++ == 0) {
 				osmo_strlcpy(resp->specific_ep, name, sizeof(resp->specific_ep));
 				resp->present |= MGCP_P_SPECIFIC_EP;
 			} else {
@@ -504,8 +550,7 @@ static unsigned int cmd_aucx(struct mgw *mgw, const struct mgcp_msg *cmd, struct
 static unsigned int cmd_rqnt(struct mgw *mgw, const struct mgcp_msg *cmd, struct mgcp_msg *resp, const char **why)
 {
 	struct cmd_target t;
-	const char *r = mgcp_msg_get_other(cmd, "R"), *s = mgcp_msg_get_other(cmd, "S");
-	unsigned int rc;
+	unsigned int rc, i;
 
 	rc = cmd_target(mgw, cmd, &t);
 	if (rc)
@@ -514,11 +559,18 @@ static unsigned int cmd_rqnt(struct mgw *mgw, const struct mgcp_msg *cmd, struct
 		*why = "Missing RequestIdentifier";
 		return MGCP_RC_PROTOCOL_ERROR;
 	}
-	/* no event detection or signal generation on rtpbridge endpoints yet */
-	if (r && r[0])
-		return MGCP_RC_NO_SUCH_EVENT;
-	if (s && s[0])
-		return MGCP_RC_CANNOT_GENERATE_SIGNAL;
+	if (t.any)
+		return MGCP_RC_WILDCARD_TOO_COMPLICATED;
+	if (t.ep) {
+		rc = mgw_rqnt_apply(mgw, t.ep, cmd, why);
+	} else {
+		for (i = 0; i < mgw->n_endpoints && !rc; i++) {
+			if (target_matches(&t, &mgw->endpoints[i]))
+				rc = mgw_rqnt_apply(mgw, &mgw->endpoints[i], cmd, why);
+		}
+	}
+	if (rc)
+		return rc;
 	resp_code(resp, cmd, MGCP_RC_OK, NULL);
 	return 0;
 }

@@ -19,23 +19,51 @@
 
 #include "mgcp/mgw.h"
 #include "mgcp/mgw_media.h"
+#include "mgcp/mgw_rtcp.h"
+#include "mgcp/mgw_span_chan.h"
 #include "mgcp/mgw_xcode.h"
 #include "src/tandem_log.h"
 
+static unsigned int n_spans(const struct mgw *mgw)
+{
+	unsigned int n = 0;
+
+	while (n < MGW_SPANS_MAX && mgw->spans[n])
+		n++;
+	return n;
+}
+
 int mgw_endp_init(struct mgw *mgw)
 {
-	unsigned int i;
+	unsigned int i, s, ts;
 
-	mgw->endpoints = talloc_zero_array(mgw, struct mgw_endpoint, mgw->cfg.num_endpoints);
+	/* rtpbridge/1..N, then ds/e1-S/1..31 of each span */
+	mgw->n_endpoints = mgw->cfg.num_endpoints + n_spans(mgw) * (MGW_E1_TIMESLOTS - 1);
+	mgw->endpoints = talloc_zero_array(mgw, struct mgw_endpoint, mgw->n_endpoints);
 	if (!mgw->endpoints)
 		return -ENOMEM;
-	mgw->n_endpoints = mgw->cfg.num_endpoints;
-	for (i = 0; i < mgw->n_endpoints; i++) {
+	for (i = 0; i < mgw->cfg.num_endpoints; i++) {
 		struct mgw_endpoint *ep = &mgw->endpoints[i];
 
 		ep->mgw = mgw;
 		ep->nr = i + 1;
+		ep->max_conns = MGW_CONNS_PER_EP;
 		snprintf(ep->name, sizeof(ep->name), "rtpbridge/%u", ep->nr);
+	}
+	for (s = 0; s < n_spans(mgw); s++) {
+		struct mgw_span *span = mgw->spans[s];
+
+		for (ts = 1; ts < MGW_E1_TIMESLOTS; ts++, i++) {
+			struct mgw_endpoint *ep = &mgw->endpoints[i];
+
+			ep->mgw = mgw;
+			ep->nr = i + 1;
+			ep->max_conns = 1;
+			ep->span = span;
+			ep->ts = ts;
+			snprintf(ep->name, sizeof(ep->name), "ds/e1-%u/%u", span->nr, ts);
+			span->eps[ts] = ep;
+		}
 	}
 	return 0;
 }
@@ -77,6 +105,8 @@ struct mgw_conn *mgw_conn_peer(struct mgw_conn *conn)
 
 	if (conn->mode == MGCP_MODE_LOOPBACK)
 		return conn;
+	if (conn->ep->span)
+		return NULL;
 	for (i = 0; i < MGW_CONNS_PER_EP; i++) {
 		if (conn->ep->conns[i] && conn->ep->conns[i] != conn)
 			return conn->ep->conns[i];
@@ -127,6 +157,7 @@ static int conn_destructor(struct mgw_conn *conn)
 {
 	unsigned int i;
 
+	mgw_rtcp_stop(conn);
 	conn_close(&conn->rtp);
 	conn_close(&conn->rtcp);
 	for (i = 0; i < MGW_CONNS_PER_EP; i++) {
@@ -173,9 +204,9 @@ struct mgw_conn *mgw_conn_alloc(struct mgw_endpoint *ep, const char *call_id)
 	struct mgw_conn *conn;
 	int slot;
 
-	for (slot = 0; slot < MGW_CONNS_PER_EP && ep->conns[slot]; slot++)
+	for (slot = 0; slot < (int)ep->max_conns && ep->conns[slot]; slot++)
 		;
-	if (slot == MGW_CONNS_PER_EP)
+	if (slot == (int)ep->max_conns)
 		return NULL;
 	conn = talloc_zero(mgw->endpoints, struct mgw_conn);
 	if (!conn)
@@ -183,6 +214,7 @@ struct mgw_conn *mgw_conn_alloc(struct mgw_endpoint *ep, const char *call_id)
 	conn->ep = ep;
 	conn->rtp.fd = -1;
 	conn->rtcp.fd = -1;
+	conn->dtmf_pt = -1;
 	ep->conns[slot] = conn;
 	talloc_set_destructor(conn, conn_destructor);
 	if (conn_open_ports(conn) < 0) {
@@ -199,6 +231,7 @@ struct mgw_conn *mgw_conn_alloc(struct mgw_endpoint *ep, const char *call_id)
 	conn_random(&conn->ssrc, sizeof(conn->ssrc));
 	conn_random(&conn->seq, sizeof(conn->seq));
 	conn_random(&conn->ts_base, sizeof(conn->ts_base));
+	mgw_rtcp_start(conn);
 	return conn;
 }
 
@@ -240,7 +273,16 @@ int mgw_endp_update_media(struct mgw_endpoint *ep)
 	int rc = 0;
 
 	for (i = 0; i < MGW_CONNS_PER_EP; i++) {
-		if (ep->conns[i] && conn_update_xcode(ep->conns[i]) < 0)
+		if (!ep->conns[i])
+			continue;
+		if (ep->span) {
+			if (mgw_chan_update(ep->conns[i]) < 0) {
+				mgw_ctr_inc(ep->mgw, MGW_CTR_XCODE_FAIL);
+				rc = -ENOTSUP;
+			}
+			continue;
+		}
+		if (conn_update_xcode(ep->conns[i]) < 0)
 			rc = -ENOTSUP;
 	}
 	return rc;

@@ -17,7 +17,10 @@
 #include <time.h>
 
 #include "mgcp/mgw.h"
+#include "mgcp/mgw_dtmf.h"
 #include "mgcp/mgw_media.h"
+#include "mgcp/mgw_rtcp.h"
+#include "mgcp/mgw_span_chan.h"
 #include "mgcp/mgw_xcode.h"
 #include "src/tandem_log.h"
 
@@ -37,24 +40,30 @@ bool mgw_media_payload_ok(enum mgcp_codec codec, size_t len)
 	return true;
 }
 
-static bool mode_receives(enum mgcp_conn_mode m)
+bool mgw_mode_receives(enum mgcp_conn_mode m)
 {
 	return m == MGCP_MODE_SENDRECV || m == MGCP_MODE_RECVONLY || m == MGCP_MODE_LOOPBACK ||
 	       m == MGCP_MODE_CONFRNCE;
 }
 
-static bool mode_sends(enum mgcp_conn_mode m)
+bool mgw_mode_sends(enum mgcp_conn_mode m)
 {
 	return m == MGCP_MODE_SENDRECV || m == MGCP_MODE_SENDONLY || m == MGCP_MODE_LOOPBACK ||
 	       m == MGCP_MODE_CONFRNCE;
 }
 
-static void media_out(struct mgw_conn *out, const uint8_t *payload, size_t len, uint32_t ts, bool marker)
+void mgw_media_out_pt(struct mgw_conn *out, uint8_t pt, const uint8_t *payload, size_t len, uint32_t ts,
+		      bool marker)
 {
 	uint8_t pkt[MGW_RTP_HDR_LEN + MGW_PAYLOAD_MAX];
 	struct mgw *mgw = out->ep->mgw;
 
-	mgw_rtp_build(pkt, out->pt, marker, out->seq++, out->ts_base + ts, out->ssrc);
+	if (len > MGW_PAYLOAD_MAX) {
+		mgw_ctr_inc(mgw, MGW_CTR_RTP_TX_FAIL);
+		return;
+	}
+	out->last_tx_ts = out->ts_base + ts;
+	mgw_rtp_build(pkt, pt, marker, out->seq++, out->last_tx_ts, out->ssrc);
 	memcpy(pkt + MGW_RTP_HDR_LEN, payload, len);
 	if (mgw_media_send(out, pkt, MGW_RTP_HDR_LEN + len) < 0) {
 		mgw_ctr_inc(mgw, MGW_CTR_RTP_TX_FAIL);
@@ -63,6 +72,11 @@ static void media_out(struct mgw_conn *out, const uint8_t *payload, size_t len, 
 	out->tx_packets++;
 	out->tx_bytes += len;
 	mgw_ctr_inc(mgw, MGW_CTR_RTP_TX);
+}
+
+void mgw_media_out(struct mgw_conn *out, const uint8_t *payload, size_t len, uint32_t ts, bool marker)
+{
+	mgw_media_out_pt(out, out->pt, payload, len, ts, marker);
 }
 
 static void media_drop(struct mgw_conn *conn, enum mgw_ctr ctr)
@@ -83,6 +97,7 @@ void mgw_media_rtp_in(struct mgw_conn *conn, const uint8_t *pkt, size_t len, uin
 	const uint8_t *payload;
 	struct mgw_rtp_hdr h;
 	struct mgw_conn *out;
+	bool is_event;
 	int rc, gap;
 
 	mgw_ctr_inc(mgw, MGW_CTR_RTP_RX);
@@ -93,33 +108,43 @@ void mgw_media_rtp_in(struct mgw_conn *conn, const uint8_t *pkt, size_t len, uin
 		     get_value_string(mgw_rtp_err_names, -rc));
 		return;
 	}
-	if (conn->codec == MGCP_CODEC_NONE || h.pt != conn->pt) {
+	is_event = conn->chan && conn->dtmf_pt >= 0 && h.pt == conn->dtmf_pt;
+	if (conn->codec == MGCP_CODEC_NONE || (h.pt != conn->pt && !is_event)) {
 		media_drop(conn, MGW_CTR_RTP_DROP_PT);
 		return;
 	}
 	payload = pkt + h.payload_off;
-	if (!mgw_media_payload_ok(conn->codec, h.payload_len)) {
+	if (is_event ? h.payload_len % MGW_DTMF_EVENT_LEN != 0 : !mgw_media_payload_ok(conn->codec, h.payload_len)) {
 		media_drop(conn, MGW_CTR_RTP_DROP_PAYLOAD);
 		return;
 	}
-	if (!mode_receives(conn->mode)) {
+	if (!mgw_mode_receives(conn->mode)) {
 		media_drop(conn, MGW_CTR_RTP_DROP_MODE);
 		return;
 	}
 	gap = mgw_rtp_stats_update(&conn->rx, h.ssrc, h.seq, h.ts, arrival);
 	conn->rx_packets++;
 	conn->rx_bytes += h.payload_len;
+	if (conn->chan && conn->mode != MGCP_MODE_LOOPBACK) {
+		/* the jitter buffer puts reordered packets back in place */
+		if (gap == MGW_RTP_SEQ_JUMP) {
+			media_drop(conn, MGW_CTR_RTP_DROP_LATE);
+			return;
+		}
+		mgw_chan_rtp_in(conn, &h, payload, arrival);
+		return;
+	}
 	if (gap < 0) {
 		media_drop(conn, MGW_CTR_RTP_DROP_LATE);
 		return;
 	}
 
 	out = mgw_conn_peer(conn);
-	if (!out || !out->has_remote || !mode_sends(out->mode))
+	if (!out || !out->has_remote || !mgw_mode_sends(out->mode))
 		return;
 
 	if (!out->xcode) {
-		media_out(out, payload, h.payload_len, h.ts, h.marker);
+		mgw_media_out(out, payload, h.payload_len, h.ts, h.marker);
 		return;
 	}
 	if (gap > 0) {
@@ -138,7 +163,7 @@ void mgw_media_rtp_in(struct mgw_conn *conn, const uint8_t *pkt, size_t len, uin
 
 		if (mgw_xcode_pull(out->xcode, &xp) != 1)
 			break;
-		media_out(out, xp.data, xp.len, xp.ts, xp.marker);
+		mgw_media_out(out, xp.data, xp.len, xp.ts, xp.marker);
 	}
 }
 
@@ -187,5 +212,6 @@ int mgw_media_rtcp_cb(struct osmo_fd *ofd, unsigned int what)
 	}
 	conn->rtcp_rx++;
 	mgw_ctr_inc(conn->ep->mgw, MGW_CTR_RTCP_RX);
+	mgw_rtcp_rx(conn, buf, n);
 	return 0;
 }

@@ -146,6 +146,11 @@ static int mgw_sendto(struct mgw *mgw, const char *buf, size_t len, const struct
 	return 0;
 }
 
+int mgw_mgcp_send_raw(struct mgw *mgw, const char *buf, size_t len, const struct sockaddr_in *to)
+{
+	return mgw_sendto(mgw, buf, len, to);
+}
+
 int mgw_mgcp_send(struct mgw *mgw, const struct mgcp_msg *msg, const struct sockaddr_in *to)
 {
 	char buf[MGCP_MSG_MAX + 1];
@@ -213,7 +218,7 @@ void mgw_mgcp_rx(struct mgw *mgw, const char *buf, size_t len, const struct sock
 	}
 	if (cmd.is_response) {
 		mgw_ctr_inc(mgw, MGW_CTR_MGCP_RESPONSE_RX);
-		if (!mgw_rsip_response(mgw, &cmd))
+		if (!mgw_rsip_response(mgw, &cmd) && !mgw_ntfy_response(mgw, &cmd))
 			LOGP(DMGW, LOGL_INFO, "response %u to unknown transaction %u ignored\n", cmd.code,
 			     cmd.trans_id);
 		return;
@@ -230,6 +235,8 @@ void mgw_mgcp_rx(struct mgw *mgw, const char *buf, size_t len, const struct sock
 		return;
 	}
 	memset(&resp, 0, sizeof(resp));
+	/* RQNT without N: notifies whoever sent it */
+	mgw->cmd_from = *from;
 	mgw_cmd_exec(mgw, &cmd, &resp);
 	mgw_answer(mgw, &resp, from);
 }

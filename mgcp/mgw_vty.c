@@ -22,6 +22,7 @@
 
 #include "config.h"
 #include "mgcp/mgw.h"
+#include "mgcp/mgw_span_chan.h"
 #include "mgcp/mgw_xcode.h"
 
 enum mgw_vty_node {
@@ -48,14 +49,13 @@ static struct vty_app_info mgw_vty_info = {
 		     "There is NO WARRANTY, to the extent permitted by law.\r\n",
 };
 
-/* Settings read when the gateway starts: say so when changed live. */
-static void note_restart(struct vty *vty)
+void mgw_vty_note_restart(struct vty *vty)
 {
 	if (vty->type != VTY_FILE && g_mgw->running)
 		vty_out(vty, "%% takes effect when tandem-mgw restarts%s", VTY_NEWLINE);
 }
 
-static bool ip_ok(struct vty *vty, const char *ip)
+bool mgw_vty_ip_ok(struct vty *vty, const char *ip)
 {
 	struct in_addr a;
 
@@ -75,10 +75,10 @@ DEFUN(cfg_mgw, cfg_mgw_cmd, "mgw", "Configure the media gateway\n")
 DEFUN(cfg_bind_ip, cfg_bind_ip_cmd, "bind ip A.B.C.D",
       "Where MGCP is received\n" "Local IPv4 address\n" "IPv4 address\n")
 {
-	if (!ip_ok(vty, argv[0]))
+	if (!mgw_vty_ip_ok(vty, argv[0]))
 		return CMD_WARNING;
 	osmo_talloc_replace_string(g_mgw, &g_mgw->cfg.bind_ip, argv[0]);
-	note_restart(vty);
+	mgw_vty_note_restart(vty);
 	return CMD_SUCCESS;
 }
 
@@ -86,7 +86,7 @@ DEFUN(cfg_bind_port, cfg_bind_port_cmd, "bind port <1-65535>",
       "Where MGCP is received\n" "Local UDP port\n" "Port number (MGCP default 2427)\n")
 {
 	g_mgw->cfg.bind_port = atoi(argv[0]);
-	note_restart(vty);
+	mgw_vty_note_restart(vty);
 	return CMD_SUCCESS;
 }
 
@@ -110,7 +110,7 @@ DEFUN(cfg_domain, cfg_domain_cmd, "domain NAME",
 DEFUN(cfg_ca, cfg_ca_cmd, "call-agent ip A.B.C.D port <1-65535>",
       "The call agent that gets RSIP\n" "Its address\n" "IPv4 address\n" "Its port\n" "Port number\n")
 {
-	if (!ip_ok(vty, argv[0]))
+	if (!mgw_vty_ip_ok(vty, argv[0]))
 		return CMD_WARNING;
 	osmo_talloc_replace_string(g_mgw, &g_mgw->cfg.ca_ip, argv[0]);
 	g_mgw->cfg.ca_port = atoi(argv[1]);
@@ -127,7 +127,7 @@ DEFUN(cfg_no_ca, cfg_no_ca_cmd, "no call-agent", NO_STR "Send no RSIP\n")
 DEFUN(cfg_rtp_ip, cfg_rtp_ip_cmd, "rtp bind-ip A.B.C.D",
       "RTP settings\n" "Local address of the RTP sockets\n" "IPv4 address\n")
 {
-	if (!ip_ok(vty, argv[0]))
+	if (!mgw_vty_ip_ok(vty, argv[0]))
 		return CMD_WARNING;
 	osmo_talloc_replace_string(g_mgw, &g_mgw->cfg.rtp_ip, argv[0]);
 	return CMD_SUCCESS;
@@ -151,7 +151,7 @@ DEFUN(cfg_num_ep, cfg_num_ep_cmd, "number endpoints <1-200>",
       "Number of things\n" "rtpbridge endpoints (rtpbridge/1 .. rtpbridge/N)\n" "How many\n")
 {
 	g_mgw->cfg.num_endpoints = atoi(argv[0]);
-	note_restart(vty);
+	mgw_vty_note_restart(vty);
 	return CMD_SUCCESS;
 }
 
@@ -250,6 +250,23 @@ DEFUN(show_endpoints, show_endpoints_cmd, "show endpoints", SHOW_STR "Endpoints 
 	return CMD_SUCCESS;
 }
 
+static void show_chan(struct vty *vty, const struct mgw_chan *ch)
+{
+	const struct mgw_jb_stats *j = &ch->jb.stats;
+
+	vty_out(vty,
+		"  timeslot %u of span %u: jitter buffer %s, depth %u target %u frames (10 ms), in %" PRIu64
+		" played %" PRIu64 " late %" PRIu64 " dup %" PRIu64 " missing %" PRIu64 " underruns %" PRIu64
+		" dropped %" PRIu64 "%s",
+		ch->conn->ep->ts, ch->conn->ep->span->nr, ch->jb.playing ? "playing" : "buffering", mgw_jb_depth(&ch->jb),
+		ch->jb.target, j->frames_in, j->played, j->late, j->dups, j->missing, j->underruns, j->dropped,
+		VTY_NEWLINE);
+	vty_out(vty,
+		"  concealed %" PRIu64 ", idle %" PRIu64 ", dtmf pt %d, tones generated %" PRIu64 ", digits detected %" PRIu64
+		"%s",
+		ch->concealed, ch->idle_frames, ch->conn->dtmf_pt, ch->tones_generated, ch->digits_detected, VTY_NEWLINE);
+}
+
 static void show_conn(struct vty *vty, struct mgw_conn *c)
 {
 	char remote[INET_ADDRSTRLEN] = "-";
@@ -268,6 +285,9 @@ static void show_conn(struct vty *vty, struct mgw_conn *c)
 		c->rtcp_rx, VTY_NEWLINE);
 	vty_out(vty, "  tx %" PRIu64 " packets %" PRIu64 " octets, ssrc 0x%08x%s", c->tx_packets, c->tx_bytes, c->ssrc,
 		VTY_NEWLINE);
+	vty_out(vty, "  rtcp tx %" PRIu64 " reports%s", c->rtcp_tx, VTY_NEWLINE);
+	if (c->chan)
+		show_chan(vty, c->chan);
 	if (c->xcode) {
 		const struct mgw_xcode_stats *s = mgw_xcode_stats(c->xcode);
 
@@ -330,6 +350,7 @@ void mgw_vty_init(struct mgw *mgw)
 	install_element(MGW_NODE, &cfg_codec_pref_cmd);
 	mgw_tdef_groups[0].tdefs = mgw->tdefs;
 	osmo_tdef_vty_groups_init(MGW_NODE, mgw_tdef_groups);
+	mgw_span_vty_init();
 
 	install_element_ve(&show_mgw_cmd);
 	install_element_ve(&show_endpoints_cmd);

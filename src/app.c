@@ -17,8 +17,10 @@
 #include "db/cdr_writer.h"
 #include "src/app.h"
 #include "src/cc.h"
+#include "src/cc_media.h"
 #include "src/sip_agent.h"
 #include "src/sip_loop.h"
+#include "src/sip_trunk.h"
 #include "src/ss7.h"
 #include "src/tandem_log.h"
 #include "src/tandem_vty.h"
@@ -94,6 +96,9 @@ struct tandem_app *tandem_app_alloc(void *ctx)
 	/* after the VTY: call control installs its nodes */
 	if (cc_init(app) < 0)
 		goto fail;
+	if (cc_media_init(app) < 0)
+		goto fail;
+	sip_trunk_vty_init();
 	return app;
 fail:
 	talloc_free(app);
@@ -136,6 +141,14 @@ int tandem_app_start(struct tandem_app *app)
 		fprintf(stderr, "tandemd: cannot start the SS7 side (see the log)\n");
 		return rc;
 	}
+	/* incoming IAMs go to call control */
+	cc_start();
+
+	rc = cc_media_start();
+	if (rc < 0) {
+		fprintf(stderr, "tandemd: cannot start the MGCP call agent (see the log)\n");
+		return rc;
+	}
 
 	rc = sip_agent_start(app->sip);
 	if (rc < 0) {
@@ -143,6 +156,7 @@ int tandem_app_start(struct tandem_app *app)
 			app->sip->cfg.local_addr, app->sip->cfg.local_port);
 		return rc;
 	}
+	sip_trunk_start();
 	return 0;
 }
 
@@ -152,8 +166,11 @@ int tandem_app_run(struct tandem_app *app)
 		sip_loop_iterate(app->loop, false);
 
 	cc_stop();
+	cc_media_stop();
 	ss7_stop();
+	sip_trunk_stop();
 	sip_agent_stop(app->sip, 2000);
+	sip_trunk_free_all();
 	cdr_writer_stop(g_cdr);
 	telnet_exit();
 	LOGP(DLGLOBAL, LOGL_NOTICE, "tandemd stopped\n");

@@ -49,9 +49,10 @@ enum cc_media_state {
 };
 extern const struct value_string cc_media_state_names[];
 
-/*! The media configuration of an ISUP trunk (` media-gateway GW endpoint
- *  PATTERN` in its `isup trunk` node).  \returns false when the trunk has
- *  none: its calls then run without a media gateway (signalling only). */
+/*! The media configuration of an ISUP trunk (` media-gateway GW` and
+ *  ` mgw-endpoint PATTERN` in its `isup trunk` node; both are needed).
+ *  \returns false when the trunk has none: its calls then run without a
+ *  media gateway (signalling only). */
 bool cc_media_trunk_cfg(const char *isup_trunk, const char **gw, const char **pattern);
 
 /*! Allocate the media of a call under ctx (the call's talloc tree).
@@ -70,21 +71,28 @@ struct cc_media *cc_media_alloc(void *ctx, const char *gw, const char *endpoint_
  *  codecs common to the offer and codecs[] (in that order of preference).
  *  \returns 0, or -ENOTSUP when offer and codecs[] share no codec (the
  *  caller answers 488 / cause 65 at once), -EINVAL for an SDP that does
- *  not parse. */
+ *  not parse (or has no usable audio stream), -EBUSY when the gateway has
+ *  too many transactions outstanding, -EALREADY when called twice. */
 int cc_media_answer_offer(struct cc_media *m, const char *remote_sdp, const int *codecs,
 			  unsigned int num_codecs);
 
 /*! ISUP -> SIP: create both connections without a remote SDP; ->ready()
  *  gets the offer to send in the INVITE (codecs[] in order, with
- *  telephone-event when listed). */
+ *  telephone-event when listed).  \returns 0, -ENOTSUP (no usable codec
+ *  in codecs[]), -EBUSY, -EALREADY. */
 int cc_media_make_offer(struct cc_media *m, const int *codecs, unsigned int num_codecs);
 
 /*! ISUP -> SIP: the SIP peer's answer to our offer; MDCX of the SIP-side
- *  connection.  \returns 0, -ENOTSUP (no common codec), -EINVAL. */
+ *  connection (a failure of it is ->failed(47)).  \returns 0, -ENOTSUP
+ *  (no common codec), -EINVAL, -EBUSY (not READY: no offer made yet, or an
+ *  MDCX under way). */
 int cc_media_set_answer(struct cc_media *m, const char *remote_sdp);
 
 /*! Change the direction of the SIP-side connection (hold: sendonly /
- *  inactive; resume: sendrecv) by MDCX. */
+ *  inactive; resume: sendrecv) by MDCX; mode is the gateway connection's
+ *  MGCP mode (sendrecv, sendonly, recvonly, inactive).  A gateway that
+ *  refuses it leaves the connection as it was (no ->failed()).
+ *  \returns 0, -EINVAL (unknown mode), -EBUSY (not READY). */
 int cc_media_set_mode(struct cc_media *m, const char *mode);
 
 /*! Delete the connections (DLCX per connection, retransmitted by the call
@@ -97,3 +105,21 @@ enum cc_media_state cc_media_state(const struct cc_media *m);
 const char *cc_media_codec(const struct cc_media *m);
 /*! The gateway's endpoint name once known ("" before). */
 const char *cc_media_endpoint(const struct cc_media *m);
+
+/* Added by the media code (src/cc_media*.c): */
+
+/*! Name the media after its call in the log ("call-17"). */
+void cc_media_set_name(struct cc_media *m, const char *name);
+
+/*! Set up the media code and install its VTY (after the VTY, before the config). */
+int cc_media_init(void *ctx);
+
+/*! Start the call agent of every configured media gateway (after the config). */
+int cc_media_start(void);
+
+/*! Stop every call agent (shutdown). */
+void cc_media_stop(void);
+
+struct vty;
+/*! Write the ` media-gateway GW` line of ISUP trunk @trunk (its config-write). */
+void cc_media_trunk_vty_write(struct vty *vty, const char *trunk);

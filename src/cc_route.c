@@ -95,38 +95,143 @@ static bool has_prefix(const char *s, const char *prefix)
 	return !strncmp(s, prefix, strlen(prefix));
 }
 
+/* Rank of a matching route: called prefix length first, then a named
+ * source trunk, then calling prefix length. */
+static unsigned int route_rank(const struct cc_route *r)
+{
+	return strlen(r->called_prefix) * 1000 + (r->source_trunk[0] ? 100 : 0) + strlen(r->calling_prefix);
+}
+
+static bool route_matches(const struct cc_route *r, const char *called, const char *calling,
+			  const char *source)
+{
+	if (!r->num_dest || !has_prefix(called, r->called_prefix))
+		return false;
+	if (r->calling_prefix[0] && (!calling || !has_prefix(calling, r->calling_prefix)))
+		return false;
+	return !r->source_trunk[0] || (source && !strcmp(source, r->source_trunk));
+}
+
+static void explain(const struct cc_route *best, const char *called, const char *calling,
+		    const char *source, char *why, size_t why_len)
+{
+	size_t n;
+
+	if (!best) {
+		snprintf(why, why_len, "no route matches called %s%s%s%s%s", called, calling ? " calling " : "",
+			 calling ?: "", source ? " from " : "", source ?: "");
+		return;
+	}
+	n = snprintf(why, why_len, "route %s: called prefix '%s' (%zu digits)", best->name,
+		     best->called_prefix, strlen(best->called_prefix));
+	if (best->source_trunk[0] && n < why_len)
+		n += snprintf(why + n, why_len - n, ", source trunk '%s'", best->source_trunk);
+	if (best->calling_prefix[0] && n < why_len)
+		n += snprintf(why + n, why_len - n, ", calling prefix '%s'", best->calling_prefix);
+	if (n < why_len)
+		snprintf(why + n, why_len - n, " is the longest match");
+}
+
 const struct cc_route *cc_route_lookup(const struct cc_route_table *t, const char *called,
-				       const char *calling, char *why, size_t why_len)
+				       const char *calling, const char *source, char *why, size_t why_len)
 {
 	const struct cc_route *r, *best = NULL;
-	size_t best_cd = 0, best_cg = 0;
+	unsigned int best_rank = 0;
 
 	llist_for_each_entry(r, &t->routes, list) {
-		size_t cd = strlen(r->called_prefix), cg = strlen(r->calling_prefix);
+		unsigned int rank;
 
-		if (!r->num_dest || !has_prefix(called, r->called_prefix))
+		if (!route_matches(r, called, calling, source))
 			continue;
-		if (cg && (!calling || !has_prefix(calling, r->calling_prefix)))
-			continue;
-		/* strictly longer wins, so the first configured keeps a tie */
-		if (best && (cd < best_cd || (cd == best_cd && cg <= best_cg)))
+		rank = route_rank(r);
+		/* strictly better wins, so the first configured keeps a tie */
+		if (best && rank <= best_rank)
 			continue;
 		best = r;
-		best_cd = cd;
-		best_cg = cg;
+		best_rank = rank;
 	}
-	if (why && why_len) {
-		if (!best)
-			snprintf(why, why_len, "no route matches called %s%s%s", called,
-				 calling ? " calling " : "", calling ?: "");
-		else
-			snprintf(why, why_len,
-				 "route %s: called prefix '%s' (%zu digits)%s%s%s is the longest match",
-				 best->name, best->called_prefix, best_cd,
-				 best_cg ? ", calling prefix '" : "", best_cg ? best->calling_prefix : "",
-				 best_cg ? "'" : "");
-	}
+	if (why && why_len)
+		explain(best, called, calling, source, why, why_len);
 	return best;
+}
+
+/* ---- failover lists ---- */
+
+static bool list_has(const uint16_t *list, unsigned int num, unsigned int v)
+{
+	unsigned int i;
+
+	for (i = 0; i < num; i++)
+		if (list[i] == v)
+			return true;
+	return false;
+}
+
+static int list_add(uint16_t *list, unsigned int *num, unsigned int v)
+{
+	if (list_has(list, *num, v))
+		return 0;
+	if (*num >= CC_ROUTE_FAILOVER_MAX)
+		return -ENOSPC;
+	list[(*num)++] = v;
+	return 0;
+}
+
+static int list_del(uint16_t *list, unsigned int *num, unsigned int v)
+{
+	unsigned int i;
+
+	for (i = 0; i < *num; i++) {
+		if (list[i] != v)
+			continue;
+		memmove(&list[i], &list[i + 1], (*num - i - 1) * sizeof(list[0]));
+		(*num)--;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+int cc_route_add_fo_cause(struct cc_route *r, unsigned int cause)
+{
+	if (cause < 1 || cause > 127)
+		return -EINVAL;
+	r->fo_disabled = false;
+	return list_add(r->fo_causes, &r->num_fo_causes, cause);
+}
+
+int cc_route_add_fo_status(struct cc_route *r, unsigned int status)
+{
+	if (status < 300 || status > 699)
+		return -EINVAL;
+	r->fo_disabled = false;
+	return list_add(r->fo_status, &r->num_fo_status, status);
+}
+
+int cc_route_del_fo_cause(struct cc_route *r, unsigned int cause)
+{
+	return list_del(r->fo_causes, &r->num_fo_causes, cause);
+}
+
+int cc_route_del_fo_status(struct cc_route *r, unsigned int status)
+{
+	return list_del(r->fo_status, &r->num_fo_status, status);
+}
+
+void cc_route_fo_reset(struct cc_route *r, bool disable)
+{
+	r->num_fo_causes = r->num_fo_status = 0;
+	r->fo_disabled = disable;
+}
+
+bool cc_route_failover(const struct cc_route *r, uint8_t cause, uint16_t sip_status)
+{
+	if (!r || r->fo_disabled)
+		return false;
+	if (!r->num_fo_causes && !r->num_fo_status)
+		return (cause && cause == CC_ROUTE_FAILOVER_DEFAULT_CAUSE) ||
+		       (sip_status && sip_status == CC_ROUTE_FAILOVER_DEFAULT_STATUS);
+	return (cause && list_has(r->fo_causes, r->num_fo_causes, cause)) ||
+	       (sip_status && list_has(r->fo_status, r->num_fo_status, sip_status));
 }
 
 int cc_route_apply(const struct cc_route *r, const char *in, char *out, size_t out_len)

@@ -1,6 +1,7 @@
-/* Call routing: a table of routes matched on the called (and optionally
- * calling) number prefix, each with an ordered list of destination trunks
- * and a number manipulation.  No VTY or I/O here, so that it unit-tests
+/* Call routing: a table of routes matched on the called number prefix
+ * (and optionally the calling number prefix and the source trunk), each
+ * with an ordered list of destination trunks, a number manipulation and
+ * the causes/statuses on which a call fails over to the next destination.  No VTY or I/O here, so that it unit-tests
  * on its own (tests/unit/check_cc_route.c).
  *
  * Copyright (C) 2026 Tandem contributors
@@ -10,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <osmocom/core/linuxlist.h>
 
@@ -22,6 +24,12 @@ struct rate_ctr_group;
 #define CC_ROUTE_MAX		256
 /*! nai value meaning "keep the number's NAI". */
 #define CC_NAI_KEEP		(-1)
+/*! Most failover causes, and most failover statuses, per route. */
+#define CC_ROUTE_FAILOVER_MAX	16
+/*! Failover when a route configures none: Q.850 cause 34 "no
+ *  circuit/channel available" and SIP 503 "Service Unavailable". */
+#define CC_ROUTE_FAILOVER_DEFAULT_CAUSE		34
+#define CC_ROUTE_FAILOVER_DEFAULT_STATUS	503
 
 /*! One route. */
 struct cc_route {
@@ -30,6 +38,8 @@ struct cc_route {
 	/*! "" matches every number */
 	char called_prefix[CC_DIGITS_MAX + 1];
 	char calling_prefix[CC_DIGITS_MAX + 1];
+	/*! trunk (SIP or ISUP) the call must come from; "" matches any */
+	char source_trunk[CC_ROUTE_NAME_MAX];
 	/*! digits removed from the front of the called number, then prefix added */
 	unsigned int strip;
 	char prefix[CC_DIGITS_MAX + 1];
@@ -37,6 +47,14 @@ struct cc_route {
 	int nai;
 	unsigned int num_dest;
 	char dest[CC_ROUTE_MAX_DEST][CC_ROUTE_NAME_MAX];
+	/*! Q.850 causes and SIP statuses that move a call to the next
+	 *  destination; both empty: the defaults above, unless disabled */
+	unsigned int num_fo_causes;
+	uint16_t fo_causes[CC_ROUTE_FAILOVER_MAX];
+	unsigned int num_fo_status;
+	uint16_t fo_status[CC_ROUTE_FAILOVER_MAX];
+	/*! `no failover`: never fail over */
+	bool fo_disabled;
 	/*! per-route counters (enum cc_route_ctr), set up by the VTY; may
 	 *  be NULL (unit tests) */
 	struct rate_ctr_group *ctrs;
@@ -68,13 +86,38 @@ bool cc_digits_valid(const char *s);
 int cc_route_add_dest(struct cc_route *r, const char *trunk);
 
 /*! The best route for a call: the longest matching called prefix, then
- *  the longest matching calling prefix; on a tie the one configured
- *  first.  Routes without a destination never match.
+ *  a route naming the source trunk over one for any source, then the
+ *  longest matching calling prefix; on a tie the one configured first.
+ *  Routes without a destination never match.
  *  \param[in] calling may be NULL (then only routes without a calling
  *  prefix match)
+ *  \param[in] source name of the trunk the call came in on, may be NULL
+ *  (then only routes without a source trunk match)
  *  \param[out] why a sentence for the operator (may be NULL) */
 const struct cc_route *cc_route_lookup(const struct cc_route_table *t, const char *called,
-				       const char *calling, char *why, size_t why_len);
+				       const char *calling, const char *source, char *why, size_t why_len);
+
+/*! Whether a failed attempt moves the call to the route's next
+ *  destination: cause (Q.850, 0 = none) or sip_status (0 = none) is in
+ *  the route's failover lists, or in the defaults (cause 34, status 503)
+ *  when the route configures neither list and has not disabled
+ *  failover. */
+bool cc_route_failover(const struct cc_route *r, uint8_t cause, uint16_t sip_status);
+
+/*! Add a failover cause (1..127).  \returns 0, -EINVAL or -ENOSPC; an
+ *  entry already there is fine. */
+int cc_route_add_fo_cause(struct cc_route *r, unsigned int cause);
+
+/*! Add a failover SIP status (300..699).  \returns 0, -EINVAL or -ENOSPC. */
+int cc_route_add_fo_status(struct cc_route *r, unsigned int status);
+
+/*! Empty both failover lists: the defaults apply again, or (disable)
+ *  the route never fails over. */
+void cc_route_fo_reset(struct cc_route *r, bool disable);
+
+/*! Remove a failover cause or status.  \returns 0 or -ENOENT. */
+int cc_route_del_fo_cause(struct cc_route *r, unsigned int cause);
+int cc_route_del_fo_status(struct cc_route *r, unsigned int status);
 
 /*! Apply the route's number manipulation to a called number: strip, then
  *  prefix.  \returns the length written or -ENOSPC (result too long for

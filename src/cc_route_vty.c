@@ -112,20 +112,86 @@ DEFUN(cfg_route_calling, cfg_route_calling_cmd, "match calling-prefix DIGITS",
 	return set_prefix(vty, r->calling_prefix, sizeof(r->calling_prefix), argv[0]);
 }
 
-DEFUN(cfg_route_no_match, cfg_route_no_match_cmd, "no match (called-prefix|calling-prefix)",
-      NO_STR "Match condition\n" "Match every called number\n" "Match every calling number\n")
+DEFUN(cfg_route_source, cfg_route_source_cmd, "match source-trunk NAME",
+      "Match condition\n" "Only calls that came in on this trunk (SIP or ISUP)\n" "Trunk name\n")
+{
+	struct cc_route *r = vty->index;
+
+	if (strlen(argv[0]) >= sizeof(r->source_trunk)) {
+		vty_out(vty, "%% trunk names are 1 to %zu characters%s", sizeof(r->source_trunk) - 1, VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	osmo_strlcpy(r->source_trunk, argv[0], sizeof(r->source_trunk));
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_route_no_match, cfg_route_no_match_cmd, "no match (called-prefix|calling-prefix|source-trunk)",
+      NO_STR "Match condition\n" "Match every called number\n" "Match every calling number\n"
+      "Match calls from any trunk\n")
 {
 	struct cc_route *r = vty->index;
 
 	if (!strcmp(argv[0], "called-prefix"))
 		r->called_prefix[0] = '\0';
-	else
+	else if (!strcmp(argv[0], "calling-prefix"))
 		r->calling_prefix[0] = '\0';
+	else
+		r->source_trunk[0] = '\0';
+	return CMD_SUCCESS;
+}
+
+#define FAILOVER_STR "Move the call to the next destination on a failure\n"
+
+DEFUN(cfg_route_fo, cfg_route_fo_cmd, "failover (cause|status) <1-699>",
+      FAILOVER_STR "On a Q.850 release cause (ISUP REL, or mapped from SIP): 1-127\n"
+      "On a SIP final response status: 300-699\n" "The value\n")
+{
+	struct cc_route *r = vty->index;
+	bool cause = !strcmp(argv[0], "cause");
+	int rc = cause ? cc_route_add_fo_cause(r, atoi(argv[1])) : cc_route_add_fo_status(r, atoi(argv[1]));
+
+	if (rc == -EINVAL) {
+		vty_out(vty, "%% a failover %s is %s%s", argv[0], cause ? "1 to 127" : "300 to 699", VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	if (rc < 0) {
+		vty_out(vty, "%% at most %u failover %s per route%s", CC_ROUTE_FAILOVER_MAX,
+			cause ? "causes" : "statuses", VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_route_no_fo_entry, cfg_route_no_fo_entry_cmd, "no failover (cause|status) <1-699>",
+      NO_STR FAILOVER_STR "A release cause\n" "A SIP status\n" "The value\n")
+{
+	struct cc_route *r = vty->index;
+	int rc = !strcmp(argv[0], "cause") ? cc_route_del_fo_cause(r, atoi(argv[1]))
+					   : cc_route_del_fo_status(r, atoi(argv[1]));
+
+	if (rc < 0) {
+		vty_out(vty, "%% failover %s %s is not configured%s", argv[0], argv[1], VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_route_no_fo, cfg_route_no_fo_cmd, "no failover",
+      NO_STR "Never move a call to the next destination (release it instead)\n")
+{
+	cc_route_fo_reset(vty->index, true);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_route_fo_default, cfg_route_fo_default_cmd, "failover default",
+      FAILOVER_STR "Only on cause 34 (no circuit available) and status 503\n")
+{
+	cc_route_fo_reset(vty->index, false);
 	return CMD_SUCCESS;
 }
 
 DEFUN(cfg_route_dest, cfg_route_dest_cmd, "destination trunk NAME",
-      "Add a destination, tried in configuration order\n" "An ISUP trunk\n" "Trunk name\n")
+      "Add a destination, tried in configuration order\n" "A trunk (ISUP or SIP)\n" "Trunk name\n")
 {
 	struct cc_route *r = vty->index;
 	int rc = cc_route_add_dest(r, argv[0]);
@@ -141,7 +207,7 @@ DEFUN(cfg_route_dest, cfg_route_dest_cmd, "destination trunk NAME",
 }
 
 DEFUN(cfg_route_no_dest, cfg_route_no_dest_cmd, "no destination trunk NAME",
-      NO_STR "Remove a destination\n" "An ISUP trunk\n" "Trunk name\n")
+      NO_STR "Remove a destination\n" "A trunk (ISUP or SIP)\n" "Trunk name\n")
 {
 	struct cc_route *r = vty->index;
 	unsigned int i;
@@ -211,6 +277,8 @@ void cc_route_vty_write(struct vty *vty)
 			vty_out(vty, "  match called-prefix %s%s", r->called_prefix, VTY_NEWLINE);
 		if (r->calling_prefix[0])
 			vty_out(vty, "  match calling-prefix %s%s", r->calling_prefix, VTY_NEWLINE);
+		if (r->source_trunk[0])
+			vty_out(vty, "  match source-trunk %s%s", r->source_trunk, VTY_NEWLINE);
 		for (i = 0; i < r->num_dest; i++)
 			vty_out(vty, "  destination trunk %s%s", r->dest[i], VTY_NEWLINE);
 		if (r->strip)
@@ -219,12 +287,18 @@ void cc_route_vty_write(struct vty *vty)
 			vty_out(vty, "  prefix %s%s", r->prefix, VTY_NEWLINE);
 		if (r->nai != CC_NAI_KEEP)
 			vty_out(vty, "  nai %d%s", r->nai, VTY_NEWLINE);
+		for (i = 0; i < r->num_fo_causes; i++)
+			vty_out(vty, "  failover cause %u%s", r->fo_causes[i], VTY_NEWLINE);
+		for (i = 0; i < r->num_fo_status; i++)
+			vty_out(vty, "  failover status %u%s", r->fo_status[i], VTY_NEWLINE);
+		if (r->fo_disabled)
+			vty_out(vty, "  no failover%s", VTY_NEWLINE);
 	}
 }
 
-static void show_lookup(struct vty *vty, const char *called, const char *calling)
+static void show_lookup(struct vty *vty, const char *called, const char *source, const char *calling)
 {
-	char why[160], out[CC_DIGITS_MAX + 1];
+	char why[200], out[CC_DIGITS_MAX + 1];
 	const struct cc_route *r;
 	unsigned int i;
 
@@ -232,7 +306,7 @@ static void show_lookup(struct vty *vty, const char *called, const char *calling
 		vty_out(vty, "%% numbers are 1 to %u digits%s", CC_DIGITS_MAX, VTY_NEWLINE);
 		return;
 	}
-	r = cc_route_lookup(&g_cc->routes, called, calling, why, sizeof(why));
+	r = cc_route_lookup(&g_cc->routes, called, calling, source, why, sizeof(why));
 	vty_out(vty, "%s%s", why, VTY_NEWLINE);
 	if (!r)
 		return;
@@ -244,19 +318,57 @@ static void show_lookup(struct vty *vty, const char *called, const char *calling
 		vty_out(vty, " destination %u: trunk %s%s", i + 1, r->dest[i], VTY_NEWLINE);
 }
 
-DEFUN(route_lookup, route_lookup_cmd, "route lookup NUMBER",
-      "Routing\n" "Show which route a called number takes and why\n" "Called number\n")
+#define LOOKUP_STR "Routing\n" "Show which route a called number takes and why\n" "Called number\n"
+#define FROM_STR "As a call from a trunk\n" "Source trunk name (SIP or ISUP)\n"
+#define CALLING_STR "With a calling number\n" "Calling number\n"
+
+DEFUN(route_lookup, route_lookup_cmd, "route lookup NUMBER", LOOKUP_STR)
 {
-	show_lookup(vty, argv[0], NULL);
+	show_lookup(vty, argv[0], NULL, NULL);
 	return CMD_SUCCESS;
 }
 
-DEFUN(route_lookup_from, route_lookup_from_cmd, "route lookup NUMBER from CALLING",
-      "Routing\n" "Show which route a called number takes and why\n" "Called number\n"
-      "With a calling number\n" "Calling number\n")
+DEFUN(route_lookup_from, route_lookup_from_cmd, "route lookup NUMBER from TRUNK", LOOKUP_STR FROM_STR)
 {
-	show_lookup(vty, argv[0], argv[1]);
+	show_lookup(vty, argv[0], argv[1], NULL);
 	return CMD_SUCCESS;
+}
+
+DEFUN(route_lookup_calling, route_lookup_calling_cmd, "route lookup NUMBER calling DIGITS",
+      LOOKUP_STR CALLING_STR)
+{
+	show_lookup(vty, argv[0], NULL, argv[1]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(route_lookup_from_calling, route_lookup_from_calling_cmd, "route lookup NUMBER from TRUNK calling DIGITS",
+      LOOKUP_STR FROM_STR CALLING_STR)
+{
+	show_lookup(vty, argv[0], argv[1], argv[2]);
+	return CMD_SUCCESS;
+}
+
+static void show_failover(struct vty *vty, const struct cc_route *r)
+{
+	unsigned int i;
+
+	if (r->source_trunk[0])
+		vty_out(vty, " from trunk %s only%s", r->source_trunk, VTY_NEWLINE);
+	if (r->fo_disabled) {
+		vty_out(vty, " failover: never%s", VTY_NEWLINE);
+		return;
+	}
+	if (!r->num_fo_causes && !r->num_fo_status) {
+		vty_out(vty, " failover: cause %u, status %u (default)%s", CC_ROUTE_FAILOVER_DEFAULT_CAUSE,
+			CC_ROUTE_FAILOVER_DEFAULT_STATUS, VTY_NEWLINE);
+		return;
+	}
+	vty_out(vty, " failover:");
+	for (i = 0; i < r->num_fo_causes; i++)
+		vty_out(vty, " cause %u", r->fo_causes[i]);
+	for (i = 0; i < r->num_fo_status; i++)
+		vty_out(vty, " status %u", r->fo_status[i]);
+	vty_out(vty, "%s", VTY_NEWLINE);
 }
 
 DEFUN(show_cc_routes, show_cc_routes_cmd, "show call-control routes", SHOW_STR "Call control counters\n"
@@ -267,6 +379,7 @@ DEFUN(show_cc_routes, show_cc_routes_cmd, "show call-control routes", SHOW_STR "
 	llist_for_each_entry(r, &g_cc->routes.routes, list) {
 		vty_out(vty, "route %s: called prefix '%s', %u destination(s)%s", r->name, r->called_prefix,
 			r->num_dest, VTY_NEWLINE);
+		show_failover(vty, r);
 		if (r->ctrs)
 			vty_out_rate_ctr_group(vty, "  ", r->ctrs);
 	}
@@ -281,6 +394,11 @@ void cc_route_vty_init(void)
 	install_element(CC_ROUTE_NODE, &cfg_route_called_cmd);
 	install_element(CC_ROUTE_NODE, &cfg_route_calling_cmd);
 	install_element(CC_ROUTE_NODE, &cfg_route_no_match_cmd);
+	install_element(CC_ROUTE_NODE, &cfg_route_source_cmd);
+	install_element(CC_ROUTE_NODE, &cfg_route_fo_cmd);
+	install_element(CC_ROUTE_NODE, &cfg_route_no_fo_entry_cmd);
+	install_element(CC_ROUTE_NODE, &cfg_route_no_fo_cmd);
+	install_element(CC_ROUTE_NODE, &cfg_route_fo_default_cmd);
 	install_element(CC_ROUTE_NODE, &cfg_route_dest_cmd);
 	install_element(CC_ROUTE_NODE, &cfg_route_no_dest_cmd);
 	install_element(CC_ROUTE_NODE, &cfg_route_strip_cmd);
@@ -290,5 +408,7 @@ void cc_route_vty_init(void)
 	install_element(CC_ROUTE_NODE, &cfg_route_no_nai_cmd);
 	install_element_ve(&route_lookup_cmd);
 	install_element_ve(&route_lookup_from_cmd);
+	install_element_ve(&route_lookup_calling_cmd);
+	install_element_ve(&route_lookup_from_calling_cmd);
 	install_element_ve(&show_cc_routes_cmd);
 }

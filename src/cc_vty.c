@@ -87,22 +87,39 @@ static long cc_age(const struct cc_call *call)
 
 static const char *circ_state(const struct cc_call *call)
 {
-	if (!call->circ)
-		return call->isup_gone ? "released" : "-";
-	return osmo_fsm_inst_state_name(call->circ->fi);
+	if (!call->isup || !call->isup->circ)
+		return call->isup ? "-" : "released";
+	return osmo_fsm_inst_state_name(call->isup->circ->fi);
+}
+
+static uint16_t call_cic(const struct cc_call *call)
+{
+	return call->isup ? call->isup->cic : (uint16_t)(call->cdr->cic >= 0 ? call->cdr->cic : 0);
+}
+
+/* The leg's state, or "gone" once its FSM ended. */
+static const char *leg_str(const char *state)
+{
+	return strcmp(state, "-") ? state : "gone";
 }
 
 DEFUN(show_calls, show_calls_cmd, "show calls", SHOW_STR "Calls in progress, one line each\n")
 {
 	const struct cc_call *call;
 
-	vty_out(vty, "%-6s %-10s %-8s %-24s %-8s %-5s %-12s %s%s", "ID", "STATE", "SIP", "CALL-ID", "TRUNK",
-		"CIC", "ISUP", "AGE", VTY_NEWLINE);
-	llist_for_each_entry(call, &g_cc->calls, list)
-		vty_out(vty, "%-6u %-10s %-8s %-24.24s %-8s %-5u %-12s %lds%s", call->id,
-			osmo_fsm_inst_state_name(call->fi), call->sip_gone ? "gone" : "up",
-			call->call_id ?: "-", call->trunk_name[0] ? call->trunk_name : "-", call->cic,
-			circ_state(call), cc_age(call), VTY_NEWLINE);
+	vty_out(vty, "%-6s %-10s %-8s %-10s %-10s %-8s %-5s %-12s %-6s %-6s %s%s", "ID", "STATE", "DIR", "SIP",
+		"ISUP", "TRUNK", "CIC", "CIRCUIT", "AGE", "CODEC", "CALL-ID", VTY_NEWLINE);
+	llist_for_each_entry(call, &g_cc->calls, list) {
+		const char *trunk = call->dir == CC_DIR_SIP_TO_ISUP ? call->out_trunk : call->in_trunk;
+		char age[16];
+
+		snprintf(age, sizeof(age), "%lds", cc_age(call));
+		vty_out(vty, "%-6u %-10s %-8s %-10s %-10s %-8s %-5u %-12s %-6s %-6s %s%s", call->id,
+			osmo_fsm_inst_state_name(call->fi), get_value_string(cc_dir_names, call->dir),
+			leg_str(cc_sip_leg_state(call->sip)), leg_str(cc_isup_leg_state(call->isup)),
+			trunk[0] ? trunk : "-", call_cic(call), circ_state(call), age,
+			cc_call_codec(call)[0] ? cc_call_codec(call) : "-", call->call_id ?: "-", VTY_NEWLINE);
+	}
 	vty_out(vty, "%u call(s)%s", g_cc->num_calls, VTY_NEWLINE);
 	return CMD_SUCCESS;
 }
@@ -119,17 +136,30 @@ static struct cc_call *call_arg(struct vty *vty, const char *arg)
 DEFUN(show_call, show_call_cmd, "show call <1-4294967295>", SHOW_STR "One call in detail\n" "Call id\n")
 {
 	const struct cc_call *call = call_arg(vty, argv[0]);
+	char line[128];
+	unsigned int i;
 
 	if (!call)
 		return CMD_WARNING;
-	vty_out(vty, "call %u: %s, age %lds%s", call->id, osmo_fsm_inst_state_name(call->fi), cc_age(call),
-		VTY_NEWLINE);
-	vty_out(vty, " SIP leg: Call-ID %s, %s%s", call->call_id ?: "-",
-		call->sip_gone ? "gone" : call->sip_final_sent ? "final sent" : "in progress", VTY_NEWLINE);
-	vty_out(vty, " ISUP leg: trunk %s CIC %u, circuit %s%s", call->trunk_name[0] ? call->trunk_name : "-",
-		call->cic, circ_state(call), VTY_NEWLINE);
+	vty_out(vty, "call %u: %s, %s, age %lds%s", call->id, osmo_fsm_inst_state_name(call->fi),
+		get_value_string(cc_dir_names, call->dir), cc_age(call), VTY_NEWLINE);
+	vty_out(vty, " SIP leg: %s %s, trunk %s, Call-ID %s%s",
+		call->sip ? (call->sip->outgoing ? "out" : "in") : "-", leg_str(cc_sip_leg_state(call->sip)),
+		call->dir == CC_DIR_SIP_TO_ISUP ? call->in_trunk : call->out_trunk[0] ? call->out_trunk : "-",
+		call->call_id ?: "-", VTY_NEWLINE);
+	vty_out(vty, " ISUP leg: %s %s, trunk %s CIC %u, circuit %s%s",
+		call->isup ? (call->isup->outgoing ? "out" : "in") : "-", leg_str(cc_isup_leg_state(call->isup)),
+		call->dir == CC_DIR_ISUP_TO_SIP ? call->in_trunk : call->out_trunk[0] ? call->out_trunk : "-",
+		call_cic(call), circ_state(call), VTY_NEWLINE);
 	vty_out(vty, " route %s, called in %s, called out %s%s", call->route_name[0] ? call->route_name : "-",
 		call->cdr->called_in, call->called_out[0] ? call->called_out : "-", VTY_NEWLINE);
+	vty_out(vty, " ladder:%s", VTY_NEWLINE);
+	for (i = 0; i < call->ladder.num; i++) {
+		cc_ladder_entry_str(line, sizeof(line), &call->ladder.e[i]);
+		vty_out(vty, "%s%s", line, VTY_NEWLINE);
+	}
+	if (call->ladder.dropped)
+		vty_out(vty, "  ... %u more%s", call->ladder.dropped, VTY_NEWLINE);
 	return CMD_SUCCESS;
 }
 
@@ -152,6 +182,27 @@ DEFUN(show_cc, show_cc_cmd, "show call-control", SHOW_STR "Call control counters
 	return CMD_SUCCESS;
 }
 
+DEFUN(show_cc_delay, show_cc_delay_cmd, "show call-control setup-delay",
+      SHOW_STR "Call control counters\n" "Delay from INVITE received to IAM sent\n")
+{
+	const struct cc_delay_hist *h = &g_cc->setup_delay;
+
+	vty_out(vty, "INVITE -> IAM: %" PRIu64 " call(s)", h->count);
+	if (h->count)
+		vty_out(vty, ", mean %" PRIu64 " us, p50 %" PRIu64 " us, p90 %" PRIu64 " us, p99 %" PRIu64
+			" us, max %" PRIu64 " us", h->sum_us / h->count, cc_delay_percentile(h, 0.5),
+			cc_delay_percentile(h, 0.9), cc_delay_percentile(h, 0.99), h->max_us);
+	vty_out(vty, "%s", VTY_NEWLINE);
+	return CMD_SUCCESS;
+}
+
+DEFUN(clear_cc_delay, clear_cc_delay_cmd, "clear call-control setup-delay",
+      "Clear\n" "Call control\n" "Forget the INVITE -> IAM delays measured so far\n")
+{
+	cc_delay_reset(&g_cc->setup_delay);
+	return CMD_SUCCESS;
+}
+
 void cc_vty_init(void)
 {
 	install_element(CONFIG_NODE, &cfg_cc_cmd);
@@ -164,4 +215,6 @@ void cc_vty_init(void)
 	install_element_ve(&show_cc_cmd);
 	install_element_ve(&show_cc_timer_cmd);
 	install_element(ENABLE_NODE, &clear_call_cmd);
+	install_element_ve(&show_cc_delay_cmd);
+	install_element(ENABLE_NODE, &clear_cc_delay_cmd);
 }

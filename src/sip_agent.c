@@ -27,6 +27,7 @@
 #include "src/cc.h"
 #include "src/sip_agent.h"
 #include "src/sip_loop.h"
+#include "src/sip_trunk.h"
 #include "src/tandem_log.h"
 
 #define SIP_ALLOW "INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, PRACK, UPDATE"
@@ -103,10 +104,13 @@ static void sip_agent_cb(nua_event_t event, int status, char const *phrase, nua_
 {
 	struct sip_agent *sa = (struct sip_agent *)magic;
 
+	/* OPTIONS keepalives of the SIP trunks (their own handles) */
+	if (sip_trunk_nua_event(event, status, phrase, nh, sip))
+		return;
 	if (nua_event_is_incoming_request(event))
 		sip_agent_ctr_inc(sa, SIP_CTR_REQ_IN);
 
-	/* Events of a call's dialog belong to call control (hmagic = call). */
+	/* Events of a call's dialog belong to call control (hmagic = its SIP leg). */
 	if (hmagic) {
 		int cs = nua_callstate_init;
 

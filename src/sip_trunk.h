@@ -139,14 +139,14 @@ struct sip_trunk *sip_trunk_by_source(const struct sockaddr *src);
  *  trunk's incoming digest, when configured, must verify.  With no trunk
  *  configured at all every source is admitted with *out = NULL (the
  *  global profile of call control applies).
- *  eturns 0 with *out set; or a negative errno after the request has
+ *  \returns 0 with *out set; or a negative errno after the request has
  *  been answered here (403 for the ACL, 401 challenge or 403 for digest) */
 int sip_trunk_admit(struct nua_s *nua, struct nua_handle_s *nh, const struct sip_s *sip,
 		    struct sip_trunk **out);
 
 /*! The NUTAG_AUTH() string ("Digest:\"realm\":user:pass") answering a
  *  peer's challenge for realm with the trunk's outgoing credentials.
- *  eturns the length, or -ENOENT when the trunk has none. */
+ *  \returns the length, or -ENOENT when the trunk has none. */
 int sip_trunk_auth_string(const struct sip_trunk *t, const char *realm, char *buf, size_t len);
 
 /*! Whether calls may be sent to the trunk now (configured, keepalive up). */
@@ -168,3 +168,62 @@ void sip_trunk_start(void);
 
 /*! Stop keepalives (before the SIP agent stops). */
 void sip_trunk_stop(void);
+
+/* ---- Added by the trunk implementation (src/sip_trunk*.c) ---- */
+
+/*! Counters of what belongs to no trunk (requests from unknown sources). */
+enum sip_trunk_global_ctr {
+	SIP_TRUNKS_CTR_UNKNOWN_SOURCE,
+	SIP_TRUNKS_CTR_NO_SOURCE,
+	SIP_TRUNKS_CTR_MALFORMED,
+};
+
+/*! The trunks in configuration order (entries are struct sip_trunk). */
+struct llist_head *sip_trunk_list(void);
+
+/*! Number of trunks configured. */
+unsigned int sip_trunk_count(void);
+
+/*! Find or create the trunk called name, under talloc ctx.
+ *  \returns NULL with *err set to -EINVAL (bad name), -ENOSPC (too many
+ *  trunks) or -ENOMEM. */
+struct sip_trunk *sip_trunk_get(void *ctx, const char *name, int *err);
+
+/*! Remove and free a trunk (its keepalive, digest state and counters go
+ *  with it). */
+void sip_trunk_del(struct sip_trunk *t);
+
+/*! Parse "A.B.C.D[/M]" or "X:X::X:X[/M]" into an ACL entry.
+ *  \returns 0, -EINVAL (not an address, bad length) or -EDOM (host bits
+ *  set beyond the prefix length). */
+int sip_trunk_acl_parse(const char *text, struct sip_trunk_acl *out);
+
+/*! "A.B.C.D/M" of an entry, for `write` and `show`. */
+int sip_trunk_acl_str(const struct sip_trunk_acl *a, char *buf, size_t len);
+
+/*! Whether an ACL entry covers src (an IPv4-mapped IPv6 source counts as
+ *  IPv4). */
+bool sip_trunk_acl_match(const struct sip_trunk_acl *a, const struct sockaddr *src);
+
+/*! Whether the trunk admits requests from src: its ACL, or with an empty
+ *  ACL one of its peers given as a literal address (ports are ignored). */
+bool sip_trunk_admits(const struct sip_trunk *t, const struct sockaddr *src);
+
+/*! Add a peer (port 0 = 5060).  \returns 0, -EEXIST, -EINVAL or -ENOSPC. */
+int sip_trunk_peer_add(struct sip_trunk *t, const char *host, uint16_t port);
+
+/*! Remove a peer (port 0 = any port).  \returns 0 or -ENOENT. */
+int sip_trunk_peer_del(struct sip_trunk *t, const char *host, uint16_t port);
+
+/*! A nua event: consumed (true) when nh is one of the trunks' keepalive
+ *  handles.  Call first thing in the agent's nua callback. */
+bool sip_trunk_nua_event(int event, int status, const char *phrase, struct nua_handle_s *nh,
+			 const struct sip_s *sip);
+
+/*! Free every trunk (shutdown, after sip_trunk_stop() and the SIP agent's
+ *  stop, while logging still works: the trunk FSMs log their end). */
+void sip_trunk_free_all(void);
+
+/*! The configuration of a trunk changed: restart its keepalive and drop
+ *  its digest state, if running. */
+void sip_trunk_reconfigured(struct sip_trunk *t);

@@ -45,6 +45,7 @@ static const struct rate_ctr_desc ss7_ctr_desc[] = {
 	[SS7_CTR_TX_FAIL] = { "tx:fail", "MTP-TRANSFER.req that failed" },
 	[SS7_CTR_PAUSE] = { "mtp:pause", "Destinations that became inaccessible" },
 	[SS7_CTR_RESUME] = { "mtp:resume", "Destinations that became accessible" },
+	[SS7_CTR_PCSTATE] = { "mtp:pcstate", "Remote point code status reports (DUNA/DAVA)" },
 };
 
 static const struct rate_ctr_group_desc ss7_ctrg_desc = {
@@ -124,14 +125,52 @@ static int ss7_trunk_tx(struct isup_trunk *trunk, uint16_t cic, const uint8_t *d
 	return 0;
 }
 
-static struct isup_trunk *ss7_trunk_by_label(uint32_t opc, uint32_t dpc)
+/* Trunks sharing a pair of point codes are told apart by CIC only, so
+ * their CIC ranges must not overlap. */
+static int ss7_check_cic_overlap(void)
 {
-	struct isup_trunk *trunk;
+	const struct isup_trunk *a, *b;
+	unsigned int i, j;
 
-	llist_for_each_entry(trunk, &g_ss7->trunks, list)
-		if (trunk->started && trunk->cfg.dpc == opc && trunk->cfg.opc == dpc)
+	llist_for_each_entry(a, &g_ss7->trunks, list) {
+		b = a;
+		llist_for_each_entry_continue(b, &g_ss7->trunks, list) {
+			if (a->cfg.opc != b->cfg.opc || a->cfg.dpc != b->cfg.dpc)
+				continue;
+			for (i = 0; i < a->cfg.num_ranges; i++)
+				for (j = 0; j < b->cfg.num_ranges; j++) {
+					if (a->cfg.ranges[i].first > b->cfg.ranges[j].last ||
+					    b->cfg.ranges[j].first > a->cfg.ranges[i].last)
+						continue;
+					LOGP(DSS7, LOGL_ERROR, "trunks %s and %s share point codes and CICs %u-%u\n",
+					     a->cfg.name, b->cfg.name, b->cfg.ranges[j].first, b->cfg.ranges[j].last);
+					return -EEXIST;
+				}
+		}
+	}
+	return 0;
+}
+
+static struct isup_trunk *ss7_trunk_by_label(uint32_t opc, uint32_t dpc, const uint8_t *data, size_t len)
+{
+	struct isup_trunk *trunk, *first = NULL;
+	uint16_t cic;
+
+	/* several trunks may share one pair of point codes with distinct CIC
+	 * ranges: the CIC picks the trunk; a CIC none of them has goes to the
+	 * first, which answers it as unequipped */
+	llist_for_each_entry(trunk, &g_ss7->trunks, list) {
+		if (!trunk->started || trunk->cfg.dpc != opc || trunk->cfg.opc != dpc)
+			continue;
+		if (!first)
+			first = trunk;
+		if (len < 2)
+			break;
+		cic = (data[0] | data[1] << 8) & isup_variant_max_cic(trunk->cfg.variant);
+		if (isup_trunk_circuit(trunk, cic))
 			return trunk;
-	return NULL;
+	}
+	return first;
 }
 
 static int ss7_prim_cb(struct osmo_prim_hdr *oph, void *priv)
@@ -150,7 +189,7 @@ static int ss7_prim_cb(struct osmo_prim_hdr *oph, void *priv)
 		ctr_inc(SS7_CTR_RX_NOT_ISUP);
 		goto out;
 	}
-	trunk = ss7_trunk_by_label(p->opc, p->dpc);
+	trunk = ss7_trunk_by_label(p->opc, p->dpc, msgb_l2(oph->msg), msgb_l2len(oph->msg));
 	if (!trunk) {
 		LOGP(DSS7, LOGL_NOTICE, "ISUP from OPC %s to DPC %s: no trunk, discarded\n",
 		     osmo_ss7_pointcode_print(g_ss7->inst, p->opc),
@@ -169,13 +208,67 @@ static struct osmo_ss7_user ss7_isup_user = {
 	.prim_cb = ss7_prim_cb,
 };
 
-/* A destination is accessible while the AS that routes to it is active:
- * our own ASP is up and active at the STP. */
-static bool ss7_dest_available(uint32_t dpc)
+/* A destination is accessible while the AS that routes to it is active
+ * (our own ASP is up and active at the STP) and the STP has not reported
+ * the point code itself inaccessible (DUNA). */
+static bool ss7_dest_available(struct isup_trunk *trunk)
 {
-	struct osmo_ss7_route *rt = osmo_ss7_route_lookup(g_ss7->inst, dpc);
+	struct osmo_ss7_route *rt = osmo_ss7_route_lookup(g_ss7->inst, trunk->cfg.dpc);
 
-	return rt && rt->dest.as && osmo_ss7_as_active(rt->dest.as);
+	if (!rt || !rt->dest.as || !osmo_ss7_as_active(rt->dest.as)) {
+		/* a DUNA is news from one association to the STP; once that
+		 * is gone, the next one starts from "accessible" until told
+		 * otherwise, as at start-up */
+		trunk->dpc_prohibited = false;
+		return false;
+	}
+	return !trunk->dpc_prohibited;
+}
+
+/* N-PCSTATE.ind: libosmo-sigtran 1.6 turns a DUNA/DAVA from the STP into
+ * MTP-PAUSE/RESUME for its SCCP only, which broadcasts them to its users
+ * as N-PCSTATE; this listen-only user is how ISUP learns of them. */
+static int ss7_pcstate_cb(struct osmo_prim_hdr *oph, void *priv)
+{
+	struct osmo_scu_prim *prim = (struct osmo_scu_prim *)oph;
+	struct isup_trunk *trunk;
+	bool prohibited;
+
+	if (oph->primitive != OSMO_SCU_PRIM_N_PCSTATE || oph->operation != PRIM_OP_INDICATION)
+		goto out;
+	ctr_inc(SS7_CTR_PCSTATE);
+	if (prim->u.pcstate.sp_status != OSMO_SCCP_SP_S_INACCESSIBLE &&
+	    prim->u.pcstate.sp_status != OSMO_SCCP_SP_S_ACCESSIBLE)
+		goto out;
+	prohibited = prim->u.pcstate.sp_status == OSMO_SCCP_SP_S_INACCESSIBLE;
+	LOGP(DSS7, LOGL_NOTICE, "the STP reports PC %s %s\n",
+	     osmo_ss7_pointcode_print(g_ss7->inst, prim->u.pcstate.affected_pc),
+	     prohibited ? "inaccessible" : "accessible");
+	llist_for_each_entry(trunk, &g_ss7->trunks, list)
+		if (trunk->cfg.dpc == prim->u.pcstate.affected_pc)
+			trunk->dpc_prohibited = prohibited;
+	ss7_check_availability();
+out:
+	msgb_free(oph->msg);
+	return 0;
+}
+
+static void ss7_pcstate_start(void)
+{
+	g_ss7->sccp = g_ss7->inst->sccp;
+	if (!g_ss7->sccp) {
+		/* the instance's SCCP is what DUNA/DAVA are delivered to;
+		 * creating one does not set it */
+		g_ss7->sccp = osmo_sccp_instance_create(g_ss7->inst, NULL);
+		g_ss7->inst->sccp = g_ss7->sccp;
+		g_ss7->sccp_own = true;
+	}
+	if (g_ss7->sccp)
+		g_ss7->pcstate_user = osmo_sccp_user_bind(g_ss7->sccp, "tandem-pcstate", ss7_pcstate_cb,
+							  SS7_PCSTATE_SSN);
+	if (!g_ss7->pcstate_user)
+		LOGP(DSS7, LOGL_ERROR, "no SCCP user for remote point code status: only the loss "
+		     "of our own association is seen\n");
 }
 
 void ss7_check_availability(void)
@@ -188,7 +281,7 @@ void ss7_check_availability(void)
 	llist_for_each_entry(trunk, &g_ss7->trunks, list) {
 		if (!trunk->started)
 			continue;
-		up = ss7_dest_available(trunk->cfg.dpc);
+		up = ss7_dest_available(trunk);
 		if (up && !trunk->available) {
 			LOGP(DSS7, LOGL_NOTICE, "DPC %s accessible: MTP-RESUME for trunk %s\n",
 			     osmo_ss7_pointcode_print(g_ss7->inst, trunk->cfg.dpc), trunk->cfg.name);
@@ -252,6 +345,9 @@ int ss7_start(void)
 	rc = ss7_add_default_route(g_ss7->inst);
 	if (rc < 0 && !llist_empty(&g_ss7->trunks))
 		return rc;
+	rc = ss7_check_cic_overlap();
+	if (rc < 0)
+		return rc;
 	llist_for_each_entry(trunk, &g_ss7->trunks, list) {
 		trunk->tx = ss7_trunk_tx;
 		rc = isup_trunk_start(trunk);
@@ -261,6 +357,8 @@ int ss7_start(void)
 			return rc;
 		}
 	}
+	if (!llist_empty(&g_ss7->trunks))
+		ss7_pcstate_start();
 	osmo_timer_setup(&g_ss7->avail_timer, ss7_avail_timer_cb, NULL);
 	ss7_avail_timer_cb(NULL);
 	return 0;
@@ -275,6 +373,14 @@ void ss7_stop(void)
 	osmo_timer_del(&g_ss7->avail_timer);
 	llist_for_each_entry(trunk, &g_ss7->trunks, list)
 		isup_trunk_stop(trunk);
+	if (g_ss7->pcstate_user) {
+		osmo_sccp_user_unbind(g_ss7->pcstate_user);
+		g_ss7->pcstate_user = NULL;
+	}
+	if (g_ss7->sccp && g_ss7->sccp_own)
+		osmo_sccp_instance_destroy(g_ss7->sccp);
+	g_ss7->sccp = NULL;
+	g_ss7->sccp_own = false;
 	if (g_ss7->user_registered) {
 		osmo_ss7_user_unregister(g_ss7->inst, MTP_SI_ISUP, &ss7_isup_user);
 		g_ss7->user_registered = false;

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include <osmocom/core/linuxlist.h>
+#include <osmocom/sigtran/sccp_sap.h>
 #include <osmocom/vty/command.h>
 
 #include "isup/q764.h"
@@ -28,6 +29,7 @@ enum ss7_ctr {
 	SS7_CTR_TX_FAIL,
 	SS7_CTR_PAUSE,
 	SS7_CTR_RESUME,
+	SS7_CTR_PCSTATE,
 };
 
 /*! Per-variant layout of the MTP3 routing label; the one place that
@@ -46,6 +48,12 @@ struct ss7_state {
 	struct llist_head trunks;
 	unsigned int next_index;
 	struct osmo_timer_list avail_timer;
+	/*! SCCP instance and user that only listen for N-PCSTATE: the one
+	 *  way libosmo-sigtran 1.6 passes DUNA/DAVA (remote point code
+	 *  status behind the STP) up to an application */
+	struct osmo_sccp_instance *sccp;
+	struct osmo_sccp_user *pcstate_user;
+	bool sccp_own;
 	struct rate_ctr_group *ctrs;
 };
 
@@ -84,6 +92,10 @@ struct isup_trunk *ss7_trunk_create(const char *name);
 
 /*! Install the ISUP trunk config node and the operator commands. */
 void ss7_vty_init_isup(void);
+
+/*! SSN of the listen-only SCCP user that receives N-PCSTATE (DUNA/DAVA);
+ *  nothing is ever sent from it. */
+#define SS7_PCSTATE_SSN	254
 
 /*! Re-evaluate destination availability now (also runs on a timer). */
 void ss7_check_availability(void);

@@ -16,6 +16,8 @@
 #include <osmocom/vty/tdef_vty.h>
 #include <osmocom/vty/vty.h>
 
+#include "mgcp/mgcp_ca.h"
+#include "src/cc_media.h"
 #include "src/ss7.h"
 
 #define ISUP_STR "ISUP trunks and circuits\n"
@@ -36,6 +38,15 @@ static const char *pc_str(uint32_t pc)
 	struct osmo_ss7_instance *inst = osmo_ss7_instance_find(0);
 
 	return inst ? osmo_ss7_pointcode_print(inst, pc) : "?";
+}
+
+/* osmo_ss7_pointcode_print() has one static buffer: a second point code in
+ * the same printf needs the library's second buffer */
+static const char *pc_str2(uint32_t pc)
+{
+	struct osmo_ss7_instance *inst = osmo_ss7_instance_find(0);
+
+	return inst ? osmo_ss7_pointcode_print2(inst, pc) : "?";
 }
 
 /* Settings that shape the circuits can only change before they exist. */
@@ -192,6 +203,24 @@ DEFUN(cfg_trunk_mgw, cfg_trunk_mgw_cmd, "mgw-endpoint PATTERN",
 	return CMD_SUCCESS;
 }
 
+DEFUN(cfg_trunk_cot, cfg_trunk_cot_cmd, "continuity-check (never|always|percent) [<1-99>]",
+      "Continuity check on our outgoing calls (Q.764 2.1.8)\n"
+      "Never ask for one (default)\n" "On every call\n"
+      "On a share of the calls, spread evenly\n" "Percent of the calls\n")
+{
+	struct isup_trunk *trunk = vty->index;
+	int policy = get_string_value(isup_cot_policy_names, argv[0]);
+
+	if ((policy == ISUP_COT_PERCENT) != (argc > 1)) {
+		vty_out(vty, "%% a percentage goes with 'percent' only%s", VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	trunk->cfg.cot_policy = policy;
+	trunk->cfg.cot_percent = argc > 1 ? atoi(argv[1]) : 0;
+	trunk->cot_acc = 0;
+	return CMD_SUCCESS;
+}
+
 DEFUN(cfg_trunk_timer, cfg_trunk_timer_cmd, "timer " OSMO_TDEF_VTY_ARG_SET,
       "Set a Q.764 timer of this trunk (seconds)\n" OSMO_TDEF_VTY_DOC_SET)
 {
@@ -222,6 +251,12 @@ static int isup_trunk_config_write(struct vty *vty)
 			get_value_string(isup_select_policy_names, cfg->policy), VTY_NEWLINE);
 		if (cfg->mgw_pattern[0])
 			vty_out(vty, " mgw-endpoint %s%s", cfg->mgw_pattern, VTY_NEWLINE);
+		cc_media_trunk_vty_write(vty, cfg->name);
+		if (cfg->cot_policy == ISUP_COT_PERCENT)
+			vty_out(vty, " continuity-check percent %u%s", cfg->cot_percent, VTY_NEWLINE);
+		else if (cfg->cot_policy != ISUP_COT_NEVER)
+			vty_out(vty, " continuity-check %s%s",
+				get_value_string(isup_cot_policy_names, cfg->cot_policy), VTY_NEWLINE);
 		osmo_tdef_vty_write(vty, trunk->tdefs, " timer ");
 	}
 	return CMD_SUCCESS;
@@ -237,7 +272,7 @@ static void show_trunk(struct vty *vty, struct isup_trunk *trunk)
 
 	vty_out(vty, "Trunk %s: variant %s, OPC %s, DPC %s, %s%s", cfg->name,
 		get_value_string(isup_variant_names, cfg->variant), pc_str(cfg->opc),
-		pc_str(cfg->dpc), !trunk->started ? "not started" :
+		pc_str2(cfg->dpc), !trunk->started ? "not started" :
 		trunk->available ? "destination available" : "destination unavailable", VTY_NEWLINE);
 	vty_out(vty, " CICs:");
 	for (i = 0; i < cfg->num_ranges; i++)
@@ -279,7 +314,7 @@ static void show_circuits(struct vty *vty, struct isup_trunk *trunk, enum isup_c
 
 		if (!isup_circuit_matches(c, f))
 			continue;
-		if (!trunk->cfg.mgw_pattern[0] || isup_trunk_mgw_endpoint(trunk, c->cic, ep, sizeof(ep)) < 0)
+		if (!trunk->cfg.mgw_pattern[0] || mgcp_ca_endpoint_expand(trunk->cfg.mgw_pattern, c->cic, ep, sizeof(ep)) < 0)
 			osmo_strlcpy(ep, "-", sizeof(ep));
 		vty_out(vty, "%-16s %5u %-13s %-12s %-8s %-4s %s%s", trunk->cfg.name, c->cic,
 			osmo_fsm_inst_state_name(c->fi), isup_circuit_blk_str(c, blk, sizeof(blk)),
@@ -469,6 +504,7 @@ void ss7_vty_init_isup(void)
 	install_element(ISUP_TRUNK_NODE, &cfg_trunk_selection_cmd);
 	install_element(ISUP_TRUNK_NODE, &cfg_trunk_mgw_cmd);
 	install_element(ISUP_TRUNK_NODE, &cfg_trunk_timer_cmd);
+	install_element(ISUP_TRUNK_NODE, &cfg_trunk_cot_cmd);
 	install_element_ve(&show_isup_trunks_cmd);
 	install_element_ve(&show_isup_circuits_cmd);
 	install_element_ve(&show_isup_timers_cmd);

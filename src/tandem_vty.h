@@ -10,6 +10,8 @@ enum tandem_vty_node {
 	ISUP_TRUNK_NODE,
 	CC_NODE,
 	CC_ROUTE_NODE,
+	SIP_TRUNK_NODE,
+	MGCP_GW_NODE,
 };
 
 /*! Default telnet port of tandemd's VTY. */

@@ -5,7 +5,11 @@
  * messages with field checks and a timeout.  It exits 0 when the scenario
  * completes and 1 at the first mismatch, naming the line.
  *
- * Usage: isup_peer -c PEER.cfg -s SCENARIO [-t SECONDS]
+ * Usage: isup_peer -c PEER.cfg -s SCENARIO [-t SECONDS] [-l]
+ *
+ * -l: after a passed scenario, keep the association up (print "LINGER")
+ * until SIGTERM, so that the STP does not report our point code
+ * inaccessible (DUNA) while the harness still looks at tandemd.
  *
  * PEER.cfg holds the "cs7 instance 0" ASP config (and logging).  The
  * scenario format is described in doc/ss7.md ("The ISUP test peer"):
@@ -21,6 +25,7 @@
  *   send IAM cic=3 called=12345
  *   expect ACM cic=3 timeout=10
  *   send REL cic=3 cause=17
+ *   send REL cic=$ cause=22 diag=841094039909   (diagnostic in hex)
  *   expect RLC cic=3
  *   send CGB cic=1 range=3 status=1111 type=maintenance
  *   expect CFN cic=5 cause=97 diag=fe
@@ -29,6 +34,9 @@
  *   mark NAME              # print "MARK NAME" for the harness
  *   wait-file NAME         # wait until the harness creates NAME
  *   sleep 0.5
+ *   send IAM cic=3 called=1 continuity=1   # NCI continuity check indicator
+ *   send COT cic=3 cot=ok                  # continuity indicator: ok or fail
+ *   send SUS cic=3 susres=network          # suspend/resume: network or user
  *
  * cic=* in an expect matches any CIC and remembers it; cic=$ then means
  * that CIC in later lines.
@@ -38,6 +46,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -120,6 +129,12 @@ struct peer {
 };
 
 static struct peer g_peer;
+static volatile sig_atomic_t g_term;
+
+static void term_handler(int sig)
+{
+	g_term = 1;
+}
 
 static const struct log_info peer_log_info = {
 	.cat = NULL,
@@ -314,15 +329,35 @@ static int bits_to_status(const char *bits, struct isup_range_status *rs)
 	return 0;
 }
 
+/* Parameters that are one indicator bit (bit A): field name, parameter
+ * and the word that means 1. */
+static const struct {
+	const char *key;
+	uint8_t code;
+	const char *one;
+} bit_fields[] = {
+	{ "cot", ISUP_PAR_CONTINUITY_IND, "ok" },
+	{ "susres", ISUP_PAR_SUSP_RES_IND, "network" },
+};
+
 static int add_common_params(struct peer *p, const struct peer_step *s, struct isup_msg *msg)
 {
+	unsigned int i;
 	const char *v;
 	uint8_t buf[64];
 	int len;
 
 	if ((v = field(s, "cause"))) {
 		struct isup_cause cause = { .location = 2, .value = atoi(v) };
+		const char *d = field(s, "diag");
+		int n;
 
+		if (d) {
+			n = osmo_hexparse(d, cause.diag, sizeof(cause.diag));
+			if (n < 0)
+				return -EINVAL;
+			cause.diag_len = n;
+		}
 		if (isup_msg_set_cause(msg, &cause) < 0)
 			return -EINVAL;
 	}
@@ -349,8 +384,18 @@ static int add_common_params(struct peer *p, const struct peer_step *s, struct i
 		if (isup_msg_set_number(msg, ISUP_PAR_CALLED, &num) < 0)
 			return -EINVAL;
 	}
+	for (i = 0; i < ARRAY_SIZE(bit_fields); i++) {
+		uint8_t ind;
+
+		if (!(v = field(s, bit_fields[i].key)))
+			continue;
+		ind = !strcmp(v, bit_fields[i].one);
+		if (isup_msg_set_param(msg, bit_fields[i].code, &ind, 1) < 0)
+			return -EINVAL;
+	}
 	if (msg->type == ISUP_MSG_IAM) {
-		static const uint8_t nci = 0, fci[2] = { 0x60, 0x01 }, cpc = 0x0a, tmr = 0;
+		static const uint8_t fci[2] = { 0x60, 0x01 }, cpc = 0x0a, tmr = 0;
+		uint8_t nci = (v = field(s, "continuity")) ? (atoi(v) & 3) << 2 : 0;
 
 		isup_msg_set_param(msg, ISUP_PAR_NCI, &nci, 1);
 		isup_msg_set_param(msg, ISUP_PAR_FCI, fci, 2);
@@ -434,6 +479,7 @@ static int check_msg(struct peer *p, const struct peer_step *s, const uint8_t *d
 	const char *v;
 	int type = msg_type_parse(s->arg), rc;
 	struct isup_cause cause;
+	unsigned int k;
 
 	rc = isup_decode_cic(p->ctx, p->variant, data, len, &msg, NULL);
 	if (rc < 0) {
@@ -508,6 +554,25 @@ static int check_msg(struct peer *p, const struct peer_step *s, const uint8_t *d
 
 		if (isup_msg_get_number(msg, ISUP_PAR_CALLED, &num) < 0 || strcmp(num.digits, v)) {
 			snprintf(why, why_len, "expected called number %s", v);
+			goto out;
+		}
+	}
+	if ((v = field(s, "continuity"))) {
+		struct isup_nci nci;
+
+		if (isup_msg_get_bf(msg, ISUP_PAR_NCI, &nci, sizeof(nci)) < 0 ||
+		    nci.continuity != atoi(v)) {
+			snprintf(why, why_len, "expected continuity indicator %s", v);
+			goto out;
+		}
+	}
+	for (k = 0; k < ARRAY_SIZE(bit_fields); k++) {
+		const struct isup_param *par = isup_msg_find_param(msg, bit_fields[k].code);
+
+		if (!(v = field(s, bit_fields[k].key)))
+			continue;
+		if (!par || par->len < 1 || (par->data[0] & 1) != !strcmp(v, bit_fields[k].one)) {
+			snprintf(why, why_len, "expected %s=%s", bit_fields[k].key, v);
 			goto out;
 		}
 	}
@@ -719,13 +784,14 @@ int main(int argc, char **argv)
 	const char *cfg = NULL, *scn = NULL;
 	struct peer *p = &g_peer;
 	struct osmo_ss7_as *as;
+	bool linger = false;
 	int c, rc;
 
 	p->ctx = talloc_named_const(NULL, 0, "isup_peer");
 	p->timeout = 5;
 	p->variant = ISUP_VARIANT_ITU;
 	INIT_LLIST_HEAD(&p->rxq);
-	while ((c = getopt(argc, argv, "c:s:t:")) != -1) {
+	while ((c = getopt(argc, argv, "c:s:t:l")) != -1) {
 		switch (c) {
 		case 'c':
 			cfg = optarg;
@@ -735,6 +801,9 @@ int main(int argc, char **argv)
 			break;
 		case 't':
 			p->timeout = atof(optarg);
+			break;
+		case 'l':
+			linger = true;
 			break;
 		default:
 			fprintf(stderr, "usage: isup_peer -c PEER.cfg -s SCENARIO [-t SECONDS]\n");
@@ -787,5 +856,12 @@ int main(int argc, char **argv)
 	schedule(&p->timer, 0.2);
 	while (!p->done)
 		osmo_select_main(0);
+	if (linger && p->result == 0) {
+		signal(SIGTERM, term_handler);
+		printf("LINGER\n");
+		fflush(stdout);
+		while (!g_term)
+			osmo_select_main(0);
+	}
 	return p->result;
 }

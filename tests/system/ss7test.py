@@ -137,6 +137,14 @@ class SS7TestCase(TandemTestCase):
     to run the ISUP peer."""
 
     timers = TEST_TIMERS
+    #: more config after the trunk t1 (a subclass adds trunks)
+    extra_cfg = ""
+    # Keep a peer's association up after its scenario passed (isup_peer
+    # -l): since tandemd learns of the peer's loss behind the STP (DUNA),
+    # a peer that exits would take the circuits out of service before the
+    # test looks at them.  A lingering peer is stopped when the next one
+    # starts and at the end of the test.
+    peer_linger = True
 
     def setUp(self):
         super().setUp()
@@ -156,6 +164,7 @@ class SS7TestCase(TandemTestCase):
         cfg = tt.tandemd_config(self.vty_port, self.sip_port, transport="udp")
         cfg += asp_config(TANDEM_PC, "asp-tandem", "as-tandem", 1, self.stp_port, self.tandem_asp_port)
         cfg += trunk_config(timers=self.timers)
+        cfg += self.extra_cfg
         self.tandemd, self.vty = self.start_ss7_tandemd(cfg)
         self.vty.cmd("enable")
         self.peer_n = 0
@@ -202,10 +211,23 @@ class SS7TestCase(TandemTestCase):
                          + asp_config(PEER_PC, "asp-peer", "as-peer", 2, self.stp_port,
                                       self.peer_asp_port))
         scn = self.write(name + ".scn", scenario)
-        return self.start(name, [ISUP_PEER, "-c", cfg, "-s", scn], cwd=self.tmp, env=ss7_env())
+        argv = [ISUP_PEER, "-c", cfg, "-s", scn]
+        if self.peer_linger:
+            # one ASP port: the previous peer goes first
+            for p in self.procs:
+                if p.name.startswith("peer") and p.alive():
+                    p.stop()
+            argv.append("-l")
+        return self.start(name, argv, cwd=self.tmp, env=ss7_env())
 
     def wait_peer(self, peer, timeout=30):
-        """Wait for the peer to end; fail with its output unless it passed."""
+        """Wait for the peer to end (or, lingering, to pass its scenario);
+        fail with its output unless it passed."""
+        if self.peer_linger:
+            wait_for(lambda: "\nLINGER\n" in peer.log() or not peer.alive(), timeout,
+                     "%s to finish its scenario" % peer.name)
+            if peer.alive():
+                return peer.log()
         rc = peer.wait(timeout)
         self.assertEqual(rc, 0, "%s failed:\n%s" % (peer.name, peer.log()[-3000:]))
         return peer.log()

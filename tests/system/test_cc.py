@@ -31,8 +31,8 @@ def all_idle(c):
 
 class CallCase(SS7TestCase):
     def setUp(self):
-        super().setUp()
         try:
+            super().setUp()
             self.require_tool(tt.SIPP, "sipp")
             self.configure(ROUTES)
         except BaseException:
@@ -41,6 +41,7 @@ class CallCase(SS7TestCase):
             self.tearDown()
             raise
         self.sipp_n = 0
+        self.msgfiles = {}
 
     def configure(self, text):
         """Enter config text on the VTY.  The interactive VTY does not fall
@@ -54,7 +55,7 @@ class CallCase(SS7TestCase):
                 self.vty.cmd("exit")
             out = self.vty.cmd(line.strip())
             self.assertNotIn("%", out, line)
-            depth = indent + 1 if re.match(r"(call-control|route )", line.strip()) else indent
+            depth = indent + 1 if re.match(r"(call-control|route |sip-trunk )", line.strip()) else indent
         self.vty.cmd("end")
 
     def ready_peer(self, script):
@@ -63,8 +64,10 @@ class CallCase(SS7TestCase):
         self.wait_circuits(all_idle, "all circuits idle")
         return peer
 
-    def sipp(self, scenario, called, subst=None):
-        """Start SIPp on a scenario of tests/system/sipp; returns the Proc."""
+    def sipp(self, scenario, called, subst=None, port=None, target=None):
+        """Start SIPp on a scenario of tests/system/sipp; returns the Proc.
+        port: SIPp's own port (a UAS a trunk points at); target: the SIP
+        port it sends to (tandemd's by default)."""
         self.sipp_n += 1
         with open(srcdir("tests", "system", "sipp", scenario)) as f:
             text = f.read()
@@ -72,14 +75,16 @@ class CallCase(SS7TestCase):
             text = text.replace(k, v)
         scen = self.write("sipp%d.xml" % self.sipp_n, text)
         self.msgfile = os.path.join(self.tmp, "sipp%d.msg" % self.sipp_n)
-        argv = [tt.SIPP, "127.0.0.1:%d" % self.sip_port, "-sf", scen, "-m", "1", "-s", called,
-                "-i", "127.0.0.1", "-p", str(free_port()), "-nostdin", "-timeout", "20",
+        self.msgfiles[self.sipp_n] = self.msgfile
+        argv = [tt.SIPP, "127.0.0.1:%d" % (target or self.sip_port), "-sf", scen, "-m", "1", "-s", called,
+                "-i", "127.0.0.1", "-p", str(port or free_port()), "-nostdin", "-timeout", "20",
                 "-timeout_error", "-trace_msg", "-message_file", self.msgfile]
         return self.start("sipp%d" % self.sipp_n, argv, cwd=self.tmp)
 
     def wait_sipp(self, proc, timeout=30):
         rc = proc.wait(timeout)
-        msgs = open(self.msgfile).read() if os.path.exists(self.msgfile) else ""
+        path = self.msgfiles.get(int(proc.name[4:]), self.msgfile)
+        msgs = open(path).read() if os.path.exists(path) else ""
         if rc != 0:
             with open(self.tandemd.log_path, errors="replace") as f:
                 td = f.read()[-3000:]
@@ -101,10 +106,13 @@ class Routing(CallCase):
         self.assertIn("route national: called prefix '030'", out)
         self.assertIn("called number out: 493012", out)
         self.assertIn("destination 1: trunk t1", out)
-        out = self.vty.cmd("route lookup 0301555 from 4930777")
+        out = self.vty.cmd("route lookup 0301555 calling 4930777")
         self.assertIn("route special", out)
         self.assertIn("calling prefix '4930'", out)
-        self.assertIn("route national", self.vty.cmd("route lookup 0301555 from 4940777"))
+        self.assertIn("route national", self.vty.cmd("route lookup 0301555 calling 4940777"))
+        # `from` names the source trunk: no route here asks for one
+        self.assertIn("route special", self.vty.cmd("route lookup 0301555 from t1 calling 4930777"))
+        self.assertIn("no route matches called 0401 from t1", self.vty.cmd("route lookup 0401 from t1"))
         self.assertIn("no route matches called 0401", self.vty.cmd("route lookup 0401"))
         self.assertIn("1 to 32 digits", self.vty.cmd("route lookup 12ab"))
         text = self.vty.cmd("write terminal")
@@ -134,7 +142,9 @@ class SipToIsup(CallCase):
         self.wait_mark(peer, "alerting")
         wait_for(lambda: "ALERTING" in self.vty.cmd("show calls"), 10, "call alerting")
         out = self.vty.cmd("show calls")
-        self.assertRegex(out, r"(?m)^1\s+ALERTING\s+up\s+\S+\s+t1\s+1\s+out-alerting\s+\d+s")
+        # id, call state, direction, SIP leg, ISUP leg, trunk, CIC, circuit, age, codec
+        self.assertRegex(out, r"(?m)^1\s+ALERTING\s+sip>isup\s+ALERTING\s+ALERTING\s+t1\s+1\s+"
+                         r"out-alerting\s+\d+s\s+-\s+\S+@")
         out = self.vty.cmd("show call 1")
         self.assertIn("route national, called in 03022345, called out 493022345", out)
         self.go("answer")
@@ -144,6 +154,11 @@ class SipToIsup(CallCase):
         self.no_calls()
         self.assertEqual(self.cc_counter("Calls answered"), 1)
         self.assertRegex(self.vty.cmd("show call-control routes"), r"route national[\s\S]*Calls answered:\s+1\b")
+        # the INVITE -> IAM delay of this one call, then forgotten on request
+        self.assertRegex(self.vty.cmd("show call-control setup-delay"),
+                         r"INVITE -> IAM: 1 call\(s\), mean \d+ us, p50 \d+ us, p90 \d+ us, p99 \d+ us")
+        self.vty.cmd("clear call-control setup-delay")
+        self.assertEqual(self.vty.cmd("show call-control setup-delay").strip(), "INVITE -> IAM: 0 call(s)")
         # a route can be deleted (its counters go with it) once no call uses it
         self.vty.cmd("configure terminal")
         self.vty.cmd("call-control")
@@ -152,6 +167,20 @@ class SipToIsup(CallCase):
         self.vty.cmd("end")
         self.wait_circuits(all_idle, "circuit idle again")
         self.stop_tandemd_clean()
+
+    def test_hold_and_resume_by_reinvite(self):
+        # re-INVITE a=sendonly -> 200 a=recvonly (hold), then a=sendrecv
+        # (resume); the circuit is not touched
+        peer = self.ready_peer("expect IAM cic=* called=493022345\n"
+                               "send ACM cic=$\n"
+                               "send ANM cic=$\n"
+                               "expect REL cic=$ cause=16\n"
+                               "send RLC cic=$\n")
+        msgs = self.wait_sipp(self.sipp("cc_uac_hold.xml", "03022345"))
+        self.wait_peer(peer)
+        answers = re.findall(r"SIP/2.0 200 OK[\s\S]*?(?=\n-{10,}|\Z)", msgs)
+        self.assertTrue(any("a=recvonly" in a for a in answers), msgs[-3000:])
+        self.no_calls()
 
     def test_released_from_isup_gives_bye(self):
         peer = self.ready_peer("expect IAM cic=* called=493022345\n"
@@ -179,6 +208,25 @@ class SipToIsup(CallCase):
         self.assertRegex(national, r"Calls that took this route:\s+1\b")
         self.assertRegex(national, r"Calls released by the far end before answer:\s+1\b")
         self.assertRegex(national, r"Calls answered:\s+0\b")
+
+    def test_number_changed_gives_301_to_the_new_number(self):
+        # cause 22 whose diagnostic is the new number (called party number
+        # format: international, ISDN, 4930999) -> 301 with it as Contact
+        peer = self.ready_peer("expect IAM cic=* called=493022345\n"
+                               "send REL cic=$ cause=22 diag=841094039909\n"
+                               "expect RLC cic=$\n")
+        msgs = self.wait_sipp(self.sipp("cc_uac_reject.xml", "03022345", {"STATUS": "301", "CAUSE": "22"}))
+        self.assertRegex(msgs, r"SIP/2.0 301 Moved Permanently[\s\S]*Contact: <tel:\+4930999>")
+        self.wait_peer(peer)
+        self.no_calls()
+
+    def test_number_changed_without_diagnostic_gives_410(self):
+        peer = self.ready_peer("expect IAM cic=* called=493022345\n"
+                               "send REL cic=$ cause=22\n"
+                               "expect RLC cic=$\n")
+        msgs = self.wait_sipp(self.sipp("cc_uac_reject.xml", "03022345", {"STATUS": "410", "CAUSE": "22"}))
+        self.assertNotIn("Contact: <tel:", msgs)
+        self.wait_peer(peer)
 
     def test_acm_with_inband_info_gives_183_with_sdp(self):
         # ACM with optional backward call indicators "in-band information
@@ -269,6 +317,192 @@ class SipToIsup(CallCase):
         self.wait_peer(peer)
         self.no_calls()
         self.assertEqual(self.cc_counter("Calls failed: no circuit available"), 1)
+
+
+class SipiIngress(CallCase):
+    """SIP-I bodies that cannot be used are refused per RFC 3204 / Q.1912.5
+    and counted, before any IAM."""
+
+    def test_bad_bodies_are_refused(self):
+        peer = self.ready_peer("expect-none 1\n")
+        self.configure("call-control\n profile sip-i\n")
+        # an ISUP part of a version we do not know, handling=required: 415
+        msgs = self.wait_sipp(self.sipp("cc_uac_body.xml", "03022345", {
+            "CT_VALUE": "application/ISUP;version=nosuch", "BODY_TEXT": "zzzz", "STATUS": "415"}))
+        self.assertRegex(msgs, r"SIP/2.0 415[^\n]*\n(?:.+\n)*Accept: [^\n]*application/ISUP")
+        # a multipart body without its boundary: 400
+        self.wait_sipp(self.sipp("cc_uac_body.xml", "03022345", {
+            "CT_VALUE": "multipart/mixed;boundary=b1", "BODY_TEXT": "zzzz", "STATUS": "400"}))
+        self.wait_peer(peer)
+        self.no_calls()
+        self.assertEqual(self.cc_counter("INVITEs refused: SIP-I/SIP-T body did not parse"), 2)
+
+
+class Prack(CallCase):
+    """SIPp calls in on SIP trunk caller, which allows 100rel."""
+
+    def test_reliable_180_to_a_caller_with_100rel(self):
+        self.configure("sip-trunk caller\n peer 127.0.0.1\n 100rel supported\n")
+        peer = self.ready_peer("expect IAM cic=* called=493022345\n"
+                               "send ACM cic=$\n"
+                               "mark alerting\n"
+                               "wait-file busy\n"
+                               "send REL cic=$ cause=17\n"
+                               "expect RLC cic=$\n")
+        sipp = self.sipp("cc_uac_prack.xml", "03022345")
+        self.wait_mark(peer, "alerting")
+        wait_for(lambda: "SIP   in   PRACK" in self.vty.cmd("show call 1"), 10, "PRACK")
+        self.go("busy")
+        msgs = self.wait_sipp(sipp)
+        self.wait_peer(peer)
+        self.assertRegex(msgs, r"SIP/2.0 180 Ringing\n(?:.+\n)*RSeq: \d+")
+        self.no_calls()
+
+
+class IsupToSip(CallCase):
+    """The far exchange (tests/isup_peer) sends an IAM on t1; tandemd routes
+    it to SIP trunk uas (SIP-I profile), where SIPp plays the called party."""
+
+    def setUp(self):
+        super().setUp()
+        self.uas_port = free_port()
+        self.configure("sip-trunk uas\n"
+                       " peer 127.0.0.1 %d\n"
+                       " transport udp\n"
+                       " profile sip-i\n"
+                       "call-control\n"
+                       " route from-isup\n"
+                       "  match called-prefix 4930\n"
+                       "  match source-trunk t1\n"
+                       "  destination trunk uas\n" % self.uas_port)
+
+    def iam_peer(self, script):
+        """The peer, holding its IAM until the circuits are seen idle."""
+        peer = self.ready_peer("wait-file iam\n" + script)
+        self.go("iam")
+        return peer
+
+    def uas(self, scenario, subst=None):
+        return self.sipp(scenario, "x", subst, port=self.uas_port, target=free_port())
+
+    def test_answered_then_rel_from_isup(self):
+        sipp = self.uas("cc_uas_answer.xml")
+        peer = self.iam_peer("send IAM cic=3 called=4930555\n"
+                               "expect ACM cic=3\n"
+                               "expect ANM cic=3\n"
+                               "mark answered\n"
+                               "wait-file release\n"
+                               "send REL cic=3 cause=16\n"
+                               "expect RLC cic=3\n")
+        self.wait_mark(peer, "answered")
+        wait_for(lambda: "ANSWERED" in self.vty.cmd("show calls"), 10, "call answered")
+        self.assertRegex(self.vty.cmd("show calls"),
+                         r"(?m)^1\s+ANSWERED\s+isup>sip\s+ANSWERED\s+ANSWERED\s+t1\s+3\s+answered\s")
+        out = self.vty.cmd("show call 1")
+        ladder = [l.split(None, 1)[1] for l in out.splitlines() if re.match(r"^\s+\+\d+\.\d{3}s", l)]
+        self.assertEqual(ladder, ["ISUP  in   IAM cic=3 called=4930555", "SIP   out  INVITE 4930555 (IAM)",
+                                  "SIP   in   180", "ISUP  out  ACM", "SIP   in   200", "SIP   out  ACK",
+                                  "ISUP  out  ANM"], out)
+        self.go("release")
+        msgs = self.wait_sipp(sipp)
+        self.wait_peer(peer)
+        # SIP-I: the INVITE carries SDP and the IAM; the BYE the cause
+        invite = msgs[msgs.index("INVITE sip:4930555@127.0.0.1:%d" % self.uas_port):]
+        self.assertRegex(invite[:invite.index("\n\n")], r"Content-Type: multipart/mixed;\s*boundary=")
+        self.assertIn("Content-Type: application/ISUP", invite)
+        self.assertRegex(msgs, r"BYE sip:[\s\S]*Reason: Q\.850;cause=16")
+        self.no_calls()
+        self.wait_circuits(all_idle, "circuits idle again")
+
+    def test_reliable_180_is_pracked(self):
+        # trunk uas with 100rel: the INVITE says Supported: 100rel, the
+        # reliable 180 gets its PRACK (nua), and still makes the ACM
+        self.configure("sip-trunk uas\n 100rel supported\n")
+        sipp = self.uas("cc_uas_prack.xml")
+        peer = self.iam_peer("send IAM cic=3 called=4930555\n"
+                             "expect ACM cic=3\n"
+                             "expect ANM cic=3\n"
+                             "send REL cic=3 cause=16\n"
+                             "expect RLC cic=3\n")
+        msgs = self.wait_sipp(sipp)
+        self.wait_peer(peer)
+        self.assertRegex(msgs, r"PRACK sip:[^\n]*\n(?:.+\n)*RAck: 1 \d+ INVITE")
+        self.no_calls()
+
+    def test_sus_res_become_info(self):
+        # SUS and RES (network-initiated) on the answered call: INFO with
+        # the message encapsulated towards the SIP-I trunk
+        sipp = self.uas("cc_uas_info.xml")
+        peer = self.iam_peer("send IAM cic=3 called=4930555\n"
+                             "expect ACM cic=3\n"
+                             "expect ANM cic=3\n"
+                             "send raw cic=3 hex=0d0100\n"
+                             "sleep 0.2\n"
+                             "send raw cic=3 hex=0e0100\n"
+                             "mark resumed\n"
+                             "wait-file release\n"
+                             "send REL cic=3 cause=16\n"
+                             "expect RLC cic=3\n")
+        self.wait_mark(peer, "resumed")
+        wait_for(lambda: "SIP   in   200 (INFO)" in self.vty.cmd("show call 1").split("INFO (RES)")[-1],
+                 10, "both INFOs answered")
+        out = self.vty.cmd("show call 1")
+        for line in ("ISUP  in   SUS network", "SIP   out  INFO (SUS)", "ISUP  in   RES network",
+                     "SIP   out  INFO (RES)"):
+            self.assertIn(line, out)
+        self.go("release")
+        self.wait_sipp(sipp)
+        self.wait_peer(peer)
+        self.no_calls()
+
+    def test_bye_from_sip_gives_rel_16(self):
+        sipp = self.uas("cc_uas_bye.xml")
+        peer = self.iam_peer("send IAM cic=3 called=4930555\n"
+                               "expect ACM cic=3\n"
+                               "expect ANM cic=3\n"
+                               "expect REL cic=3 cause=16\n"
+                               "send RLC cic=3\n")
+        self.wait_sipp(sipp)
+        self.wait_peer(peer)
+        self.no_calls()
+
+    def test_busy_486_gives_rel_17(self):
+        sipp = self.uas("cc_uas_reject.xml", {"STATUS": "486"})
+        peer = self.iam_peer("send IAM cic=3 called=4930555\n"
+                               "expect REL cic=3 cause=17\n"
+                               "send RLC cic=3\n")
+        self.wait_sipp(sipp)
+        self.wait_peer(peer)
+        self.no_calls()
+        self.assertEqual(self.cc_counter("Calls offered by an ISUP trunk (IAM)"), 1)
+
+    def test_404_gives_cause_1(self):
+        sipp = self.uas("cc_uas_reject.xml", {"STATUS": "404"})
+        peer = self.iam_peer("send IAM cic=3 called=4930555\n"
+                               "expect REL cic=3 cause=1\n"
+                               "send RLC cic=3\n")
+        self.wait_sipp(sipp)
+        self.wait_peer(peer)
+        self.no_calls()
+
+    def test_rel_during_early_media_gives_cancel(self):
+        sipp = self.uas("cc_uas_cancel.xml")
+        peer = self.iam_peer("send IAM cic=3 called=4930555\n"
+                               "expect ACM cic=3\n"
+                               "send REL cic=3 cause=16\n"
+                               "expect RLC cic=3\n")
+        msgs = self.wait_sipp(sipp)
+        self.wait_peer(peer)
+        self.assertRegex(msgs, r"CANCEL sip:[\s\S]*Reason: Q\.850;cause=16")
+        self.no_calls()
+
+    def test_unrouteable_iam_gets_rel_3(self):
+        peer = self.iam_peer("send IAM cic=4 called=0999\n"
+                               "expect REL cic=4 cause=3\n"
+                               "send RLC cic=4\n")
+        self.wait_peer(peer)
+        self.no_calls()
+        self.assertEqual(self.cc_counter("Calls failed: no route"), 1)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,9 @@ tandemd, driven by the scripted ISUP peer and the operator VTY."""
 import re
 
 import tandemtest as tt
-from ss7test import SS7TestCase, STARTUP, parse_circuits, ss7_env
+from ss7test import (PEER_PC, SS7TestCase, STARTUP, TANDEM_PC, asp_config, parse_circuits, ss7_env,
+                     trunk_config)
+from tandemtest import free_port
 
 ALL = range(1, 9)
 
@@ -22,7 +24,9 @@ class Startup(SS7TestCase):
         self.assertEqual(self.circuits()[5][3], "-")
         out = self.vty.cmd("show isup circuits t1 idle")
         self.assertIn("ds/e1-0/s-5@mgw", out)
-        self.assertIn("destination available", self.vty.cmd("show isup trunks"))
+        trunks = self.vty.cmd("show isup trunks")
+        self.assertIn("destination available", trunks)
+        self.assertIn("OPC 1.1.1, DPC 2.2.2", trunks)
         self.assertGreaterEqual(self.counter("GRS messages tx"), 1)
         # a clean shutdown: no leak or sanitizer report
         self.stop_tandemd_clean()
@@ -45,7 +49,41 @@ class Startup(SS7TestCase):
         self.vty.cmd("configure terminal")
         self.vty.cmd("isup trunk t1")
         self.assertIn("is running", self.vty.cmd("cic-range 20 30"))
+        self.assertIn("with 'percent' only", self.vty.cmd("continuity-check percent"))
+        self.assertIn("with 'percent' only", self.vty.cmd("continuity-check always 5"))
+        self.assertEqual(self.vty.cmd("continuity-check percent 12"), "")
         self.vty.cmd("end")
+        self.assertIn(" continuity-check percent 12\n", self.vty.cmd("write terminal"))
+
+
+T2_SHARED = ("isup trunk t2\n variant itu\n local-point-code %s\n remote-point-code %s\n"
+             " cic-range %%s\n" % (TANDEM_PC, PEER_PC))
+
+
+class SharedPointCodes(SS7TestCase):
+    """Two trunks between the same point codes: the CIC picks the trunk."""
+    extra_cfg = T2_SHARED % "9 12"
+
+    def test_cic_picks_the_trunk(self):
+        peer = self.start_peer(STARTUP +
+                               "send BLO cic=10\n"
+                               "expect BLA cic=10\n"
+                               "mark blocked\n")
+        self.wait_mark(peer, "blocked")
+        self.assertEqual(self.circuits("t2")[10][1], "RM")
+        self.assertNotIn(10, self.circuits("t1"))
+        self.assertNotIn("UCIC", peer.log())
+
+    def test_overlapping_cics_refuse_to_start(self):
+        vty_port = free_port()
+        cfg = tt.tandemd_config(vty_port, free_port(), transport="udp")
+        cfg += asp_config(TANDEM_PC, "asp-tandem", "as-tandem", 1, self.stp_port, free_port(udp=False))
+        cfg += trunk_config() + T2_SHARED % "5 12"
+        proc = self.start("tandemd-overlap", [tt.builddir("src", "tandemd"), "-c",
+                                              self.write("overlap.cfg", cfg)], cwd=self.tmp,
+                          env=ss7_env())
+        self.assertNotEqual(proc.wait(timeout=30), 0)
+        self.assertIn("trunks t1 and t2 share point codes and CICs 5-12", proc.log())
 
 
 class Blocking(SS7TestCase):
@@ -203,10 +241,11 @@ class BadInput(SS7TestCase):
                       "expect CFN cic=5 cause=97 diag=fc\n"
                       # IAM with an unknown optional parameter (0xfd) and no
                       # PCI: the parameter is dropped, CFN 99 names it, and
-                      # the call is refused (no call control yet)
+                      # the call goes to call control, which has no route
+                      # for it here and refuses it
                       "send raw cic=6 hex=010060010a0002060483102103fd010000\n"
                       "expect CFN cic=6 cause=99 diag=fd\n"
-                      "expect REL cic=6 cause=47\n"
+                      "expect REL cic=6\n"
                       "send RLC cic=6\n"
                       # truncated IAM: discarded
                       "send raw cic=6 hex=0100\n"
@@ -238,12 +277,12 @@ class Calls(SS7TestCase):
 
     def test_dual_seizure_non_controlling_side_retries(self):
         # 2.2.2 > 1.1.1: the peer controls even CICs, so tandemd backs off
-        # on CIC 2, takes the peer's call (and refuses it: no call control)
-        # and retries its own on the lowest free circuit, CIC 1.
+        # on CIC 2, takes the peer's call (and refuses it: no route for it
+        # here) and retries its own on the lowest free circuit, CIC 1.
         peer = self.start_peer(STARTUP +
                                "expect IAM cic=2 called=777\n"
                                "send IAM cic=2 called=888\n"
-                               "expect REL cic=2 cause=47\n"
+                               "expect REL cic=2\n"
                                "send RLC cic=2\n"
                                "expect IAM cic=* cic-not=2 called=777\n"
                                "send ACM cic=$\n"
@@ -275,21 +314,144 @@ class Calls(SS7TestCase):
         self.assertEqual(self.counter("Dual seizures detected"), 1)
 
 
+class Continuity(SS7TestCase):
+    """Continuity check (Q.764 2.1.8): tandemd has no loop equipment, so
+    the loop is taken as connected; the signalling runs in full."""
+    timers = dict(SS7TestCase.timers, T8=2)
+
+    def test_iam_waits_for_cot(self):
+        peer = self.start_peer(STARTUP +
+                               "send IAM cic=3 called=4711 continuity=1\n"
+                               "expect-none 0.5\n"
+                               "mark held\n"
+                               "wait-file cot\n"
+                               # only now is the call handed on (and, with
+                               # no route for it here, refused)
+                               "send COT cic=3 cot=ok\n"
+                               "expect REL cic=3\n"
+                               "send RLC cic=3\n")
+        self.wait_mark(peer, "held")
+        self.assertEqual(self.circuits()[3][0], "in-cot")
+        self.go("cot")
+        self.wait_peer(peer)
+        self.wait_circuits(all_idle, "all circuits idle")
+
+    def test_t8_expiry_releases_with_41(self):
+        self.run_peer(STARTUP +
+                      "send IAM cic=4 called=4711 continuity=1\n"
+                      "expect REL cic=4 cause=41 timeout=10\n"
+                      "send RLC cic=4\n")
+        self.wait_circuits(all_idle, "all circuits idle")
+        self.assertGreaterEqual(self.counter("Continuity checks that failed (either side)"), 1)
+
+    def test_failed_check_then_recheck(self):
+        peer = self.start_peer(STARTUP +
+                               "send IAM cic=5 called=4711 continuity=1\n"
+                               "send COT cic=5 cot=fail\n"
+                               "expect-none 0.5\n"
+                               "mark failed\n"
+                               "wait-file ccr\n"
+                               "send CCR cic=5\n"
+                               "expect-none 0.5\n"
+                               "mark ccr\n"
+                               "wait-file rel\n"
+                               "send REL cic=5 cause=16\n"
+                               "expect RLC cic=5\n")
+        self.wait_mark(peer, "failed")
+        self.assertEqual(self.circuits()[5][0], "in-recheck")
+        self.go("ccr")
+        self.wait_mark(peer, "ccr")
+        self.assertEqual(self.circuits()[5][0], "in-ccr")
+        self.go("rel")
+        self.wait_peer(peer)
+        self.wait_circuits(all_idle, "all circuits idle")
+
+    def test_outgoing_check_always(self):
+        peer = self.start_peer(STARTUP +
+                               "expect IAM cic=2 called=777 continuity=1\n"
+                               "expect COT cic=2 cot=ok\n"
+                               "send ACM cic=2\n"
+                               "send REL cic=2 cause=16\n"
+                               "expect RLC cic=2\n")
+        self.wait_mark(peer, "reset")
+        self.wait_circuits(all_idle, "all circuits idle")
+        self.vty.cmd("configure terminal")
+        self.vty.cmd("isup trunk t1")
+        self.assertEqual(self.vty.cmd("continuity-check always"), "")
+        self.vty.cmd("end")
+        self.assertIn(" continuity-check always\n", self.vty.cmd("write terminal"))
+        self.vty.cmd("isup trunk t1 circuit 2 test-call 777")
+        self.wait_peer(peer)
+        self.wait_circuits(all_idle, "all circuits idle")
+
+
+class SuspendResume(SS7TestCase):
+    timers = dict(SS7TestCase.timers, T6=2, T2=2)
+
+    def test_sus_res_and_t6_expiry(self):
+        peer = self.start_peer(STARTUP +
+                               "expect IAM cic=3 called=777\n"
+                               "send ACM cic=3\n"
+                               "send ANM cic=3\n"
+                               # resumed in time: the call stays
+                               "send SUS cic=3 susres=network\n"
+                               "sleep 0.5\n"
+                               "send RES cic=3 susres=network\n"
+                               "expect-none 3\n"
+                               # not resumed: T6 releases with 102
+                               "send SUS cic=3 susres=network\n"
+                               "expect REL cic=3 cause=102 timeout=10\n"
+                               "send RLC cic=3\n")
+        self.wait_mark(peer, "reset")
+        self.wait_circuits(all_idle, "all circuits idle")
+        self.vty.cmd("isup trunk t1 circuit 3 test-call 777")
+        self.wait_peer(peer)
+        self.wait_circuits(all_idle, "all circuits idle")
+        self.assertEqual(self.counter("SUS received on answered calls"), 2)
+
+
 class MtpPause(SS7TestCase):
     def test_stp_loss_pauses_and_return_resets(self):
-        self.run_peer(STARTUP)
+        peer = self.start_peer(STARTUP)
+        self.wait_peer(peer)
         self.wait_circuits(all_idle, "all circuits idle")
-        self.stp.stop()
+        peer.stop()
         self.wait_circuits(lambda c: all(c[i][0] == "unavailable" for i in ALL),
-                           "circuits unavailable after MTP-PAUSE")
+                           "circuits unavailable: the peer is gone (DUNA)")
+        self.stp.stop()
         self.assertIn("destination unavailable", self.vty.cmd("show isup trunks"))
-        self.assertEqual(self.counter("Destination became inaccessible"), 1)
         self.assertEqual(self.vty.cmd("isup trunk t1 circuit 1 test-call 1"),
                          "% test call: circuit not idle or blocked")
         self.start_stp("osmo-stp2")
         self.run_peer(STARTUP)
         self.wait_circuits(all_idle, "all circuits idle after MTP-RESUME and GRS")
-        self.assertEqual(self.counter("Destination became accessible"), 2)
+        self.assertGreaterEqual(self.counter("Destination became accessible"), 2)
+        self.assertGreaterEqual(self.counter("Destination became inaccessible"), 1)
+        self.stop_tandemd_clean()
+
+    def test_peer_loss_behind_working_stp(self):
+        # our association to the STP stays up; the far exchange's goes:
+        # osmo-stp sends DUNA, libosmo-sigtran hands it to its SCCP, whose
+        # N-PCSTATE reaches tandemd's listen-only SCCP user
+        peer = self.start_peer(STARTUP +
+                               "expect IAM cic=1 called=42\n"
+                               "send ACM cic=1\n")
+        self.wait_mark(peer, "reset")
+        self.wait_circuits(all_idle, "all circuits idle")
+        self.vty.cmd("isup trunk t1 circuit 1 test-call 42")
+        self.wait_peer(peer)
+        self.wait_circuits(lambda c: c[1][0] == "out-alerting", "call on CIC 1")
+        peer.stop()
+        self.wait_circuits(lambda c: all(c[i][0] == "unavailable" for i in ALL),
+                           "circuits unavailable after DUNA")
+        self.assertIn("asp-tandem", self.vty.cmd("show cs7 instance 0 asp"))
+        self.assertEqual(self.counter("Destination became inaccessible"), 1)
+        self.assertGreaterEqual(self.counter("Calls released by a failure (timer, reset, pause)"), 1)
+        self.assertRegex(self.vty.cmd("show isup trunks"),
+                         r"Remote point code status reports \(DUNA/DAVA\):\s+[1-9]")
+        # the far exchange comes back: DAVA, then the reset
+        self.run_peer(STARTUP)
+        self.wait_circuits(all_idle, "all circuits idle after DAVA and GRS")
         self.stop_tandemd_clean()
 
 

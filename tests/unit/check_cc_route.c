@@ -1,5 +1,5 @@
-/* Unit tests of the route table (src/cc_route.c): matching order, number
- * manipulation, bounds.
+/* Unit tests of the route table (src/cc_route.c): matching order (called,
+ * source trunk, calling), failover lists, number manipulation, bounds.
  *
  * Copyright (C) 2026 Tandem contributors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -42,11 +42,11 @@ START_TEST(test_longest_prefix_wins)
 	mk(&t, "de", "49", "", "t1");
 	mk(&t, "berlin", "4930", "", "t2");
 	mk(&t, "nodest", "493012", "", NULL);
-	r = cc_route_lookup(&t, "4930123", NULL, why, sizeof(why));
+	r = cc_route_lookup(&t, "4930123", NULL, NULL, why, sizeof(why));
 	ck_assert_str_eq(r->name, "berlin");
 	ck_assert_ptr_nonnull(strstr(why, "route berlin: called prefix '4930' (4 digits)"));
-	ck_assert_str_eq(cc_route_lookup(&t, "4940", NULL, NULL, 0)->name, "de");
-	ck_assert_str_eq(cc_route_lookup(&t, "1", NULL, NULL, 0)->name, "any");
+	ck_assert_str_eq(cc_route_lookup(&t, "4940", NULL, NULL, NULL, 0)->name, "de");
+	ck_assert_str_eq(cc_route_lookup(&t, "1", NULL, NULL, NULL, 0)->name, "any");
 	drain(&t);
 }
 END_TEST
@@ -62,10 +62,10 @@ START_TEST(test_calling_prefix_and_tie)
 	mk(&t, "vip", "49", "4930", "t3");
 	/* equal called prefixes: the one configured first, unless a calling
 	 * prefix matches too */
-	ck_assert_str_eq(cc_route_lookup(&t, "4912", NULL, NULL, 0)->name, "first");
-	ck_assert_str_eq(cc_route_lookup(&t, "4912", "4940", NULL, 0)->name, "first");
-	ck_assert_str_eq(cc_route_lookup(&t, "4912", "49301", NULL, 0)->name, "vip");
-	ck_assert_ptr_null(cc_route_lookup(&t, "33", "4930", why, sizeof(why)));
+	ck_assert_str_eq(cc_route_lookup(&t, "4912", NULL, NULL, NULL, 0)->name, "first");
+	ck_assert_str_eq(cc_route_lookup(&t, "4912", "4940", NULL, NULL, 0)->name, "first");
+	ck_assert_str_eq(cc_route_lookup(&t, "4912", "49301", NULL, NULL, 0)->name, "vip");
+	ck_assert_ptr_null(cc_route_lookup(&t, "33", "4930", NULL, why, sizeof(why)));
 	ck_assert_str_eq(why, "no route matches called 33 calling 4930");
 	drain(&t);
 }
@@ -130,6 +130,102 @@ START_TEST(test_bounds)
 }
 END_TEST
 
+START_TEST(test_source_trunk)
+{
+	struct cc_route_table t;
+	struct cc_route *r;
+	char why[200];
+
+	cc_route_table_init(&t);
+	mk(&t, "any", "49", "", "t1");
+	r = mk(&t, "from-a", "49", "", "t2");
+	strcpy(r->source_trunk, "carrier-a");
+	r = mk(&t, "vip-from-a", "49", "4930", "t3");
+	strcpy(r->source_trunk, "carrier-a");
+	mk(&t, "vip", "49", "4930", "t4");
+	mk(&t, "longer", "491", "", "t5");
+	/* without a source only routes for any source match */
+	ck_assert_str_eq(cc_route_lookup(&t, "4920", NULL, NULL, NULL, 0)->name, "any");
+	ck_assert_str_eq(cc_route_lookup(&t, "4920", NULL, "carrier-b", NULL, 0)->name, "any");
+	/* the source trunk outranks the calling prefix ... */
+	ck_assert_str_eq(cc_route_lookup(&t, "4920", "4940", "carrier-a", NULL, 0)->name, "from-a");
+	ck_assert_str_eq(cc_route_lookup(&t, "4920", "49301", "carrier-b", NULL, 0)->name, "vip");
+	ck_assert_str_eq(cc_route_lookup(&t, "4920", "49301", "carrier-a", why, sizeof(why))->name,
+			 "vip-from-a");
+	ck_assert_str_eq(why, "route vip-from-a: called prefix '49' (2 digits), source trunk 'carrier-a', "
+			      "calling prefix '4930' is the longest match");
+	/* ... but not a longer called prefix */
+	ck_assert_str_eq(cc_route_lookup(&t, "4910", "49301", "carrier-a", NULL, 0)->name, "longer");
+	/* names match exactly, not as prefixes */
+	ck_assert_str_eq(cc_route_lookup(&t, "4920", NULL, "carrier-aa", NULL, 0)->name, "any");
+	ck_assert_ptr_null(cc_route_lookup(&t, "33", NULL, "carrier-a", why, sizeof(why)));
+	ck_assert_str_eq(why, "no route matches called 33 from carrier-a");
+	ck_assert_ptr_null(cc_route_lookup(&t, "33", "1", "x", why, sizeof(why)));
+	ck_assert_str_eq(why, "no route matches called 33 calling 1 from x");
+	cc_route_lookup(&t, "4920", NULL, NULL, why, sizeof(why));
+	ck_assert_str_eq(why, "route any: called prefix '49' (2 digits) is the longest match");
+	/* a short why buffer is cut, never overrun */
+	cc_route_lookup(&t, "4920", "49301", "carrier-a", why, 20);
+	ck_assert_int_eq(strlen(why), 19);
+	drain(&t);
+}
+END_TEST
+
+START_TEST(test_failover)
+{
+	struct cc_route_table t;
+	struct cc_route *r;
+	int i;
+
+	cc_route_table_init(&t);
+	r = mk(&t, "r", "", "", "t1");
+	/* defaults: cause 34 or status 503 */
+	ck_assert(cc_route_failover(r, 34, 0));
+	ck_assert(cc_route_failover(r, 0, 503));
+	ck_assert(cc_route_failover(r, 16, 503));
+	ck_assert(!cc_route_failover(r, 17, 486));
+	ck_assert(!cc_route_failover(r, 0, 0));
+	ck_assert(!cc_route_failover(NULL, 34, 503));
+	/* a configured list replaces both defaults */
+	ck_assert_int_eq(cc_route_add_fo_cause(r, 42), 0);
+	ck_assert(cc_route_failover(r, 42, 0));
+	ck_assert(!cc_route_failover(r, 34, 0));
+	ck_assert(!cc_route_failover(r, 0, 503));
+	ck_assert_int_eq(cc_route_add_fo_status(r, 480), 0);
+	ck_assert(cc_route_failover(r, 0, 480));
+	ck_assert(cc_route_failover(r, 1, 480));
+	ck_assert(!cc_route_failover(r, 1, 404));
+	/* bounds */
+	ck_assert_int_eq(cc_route_add_fo_cause(r, 0), -EINVAL);
+	ck_assert_int_eq(cc_route_add_fo_cause(r, 128), -EINVAL);
+	ck_assert_int_eq(cc_route_add_fo_status(r, 299), -EINVAL);
+	ck_assert_int_eq(cc_route_add_fo_status(r, 700), -EINVAL);
+	ck_assert_int_eq(cc_route_add_fo_cause(r, 42), 0);
+	ck_assert_int_eq(r->num_fo_causes, 1);
+	for (i = 1; r->num_fo_causes < CC_ROUTE_FAILOVER_MAX; i++)
+		ck_assert_int_eq(cc_route_add_fo_cause(r, i), 0);
+	ck_assert_int_eq(cc_route_add_fo_cause(r, 100), -ENOSPC);
+	ck_assert_int_eq(cc_route_del_fo_cause(r, 42), 0);
+	ck_assert_int_eq(cc_route_del_fo_cause(r, 42), -ENOENT);
+	ck_assert(!cc_route_failover(r, 42, 0));
+	ck_assert_int_eq(cc_route_del_fo_status(r, 480), 0);
+	ck_assert_int_eq(cc_route_del_fo_status(r, 480), -ENOENT);
+	/* disabled: never, whatever the lists */
+	cc_route_fo_reset(r, true);
+	ck_assert_uint_eq(r->num_fo_causes, 0);
+	ck_assert(!cc_route_failover(r, 34, 503));
+	/* adding an entry enables it again */
+	ck_assert_int_eq(cc_route_add_fo_status(r, 503), 0);
+	ck_assert(!r->fo_disabled);
+	ck_assert(cc_route_failover(r, 0, 503));
+	ck_assert(!cc_route_failover(r, 34, 0));
+	/* back to the defaults */
+	cc_route_fo_reset(r, false);
+	ck_assert(cc_route_failover(r, 34, 0));
+	drain(&t);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("cc_route");
@@ -139,5 +235,7 @@ int main(void)
 	tcase_add_test(tc, test_calling_prefix_and_tie);
 	tcase_add_test(tc, test_apply);
 	tcase_add_test(tc, test_bounds);
+	tcase_add_test(tc, test_source_trunk);
+	tcase_add_test(tc, test_failover);
 	return tt_run(s);
 }

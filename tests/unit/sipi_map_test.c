@@ -121,6 +121,29 @@ START_TEST(test_number_errors)
 }
 END_TEST
 
+START_TEST(test_contact_from_cause_22)
+{
+	struct sipi_profile p = prof(SIPI_MODE_SIPI, NULL, NULL);
+	/* called party number contents: international, ISDN, 4930999 (odd) */
+	struct isup_cause c = { .value = 22, .diag_len = 6,
+				.diag = { 0x84, 0x10, 0x94, 0x03, 0x99, 0x09 } };
+	char buf[64];
+
+	ck_assert_int_eq(sipi_contact_from_cause(buf, sizeof(buf), &p, &c), strlen("tel:+4930999"));
+	ck_assert_str_eq(buf, "tel:+4930999");
+	/* too small a buffer, no diagnostic, another cause, digits a URI cannot carry */
+	ck_assert_int_eq(sipi_contact_from_cause(buf, 6, &p, &c), -SIPI_ERR_SPACE);
+	c.value = 1;
+	ck_assert_int_eq(sipi_contact_from_cause(buf, sizeof(buf), &p, &c), -SIPI_ERR_INVAL);
+	c.value = 22;
+	c.diag_len = 0;
+	ck_assert_int_eq(sipi_contact_from_cause(buf, sizeof(buf), &p, &c), -SIPI_ERR_INVAL);
+	ck_assert_int_eq(sipi_contact_from_cause(buf, sizeof(buf), &p, NULL), -SIPI_ERR_INVAL);
+	c.diag_len = 1;
+	ck_assert_int_eq(sipi_contact_from_cause(buf, sizeof(buf), &p, &c), -SIPI_ERR_BAD_NUMBER);
+}
+END_TEST
+
 START_TEST(test_cpc_table)
 {
 	unsigned int n, i;
@@ -535,6 +558,7 @@ int main(void)
 	tcase_add_loop_test(tc, test_number_forms, 0, ARRAY_SIZE(numforms));
 	tcase_add_test(tc, test_number_uri_reading);
 	tcase_add_test(tc, test_number_errors);
+	tcase_add_test(tc, test_contact_from_cause_22);
 	tcase_add_test(tc, test_cpc_table);
 	tcase_add_test(tc, test_hop_counter);
 	tcase_add_test(tc, test_iam_to_invite);

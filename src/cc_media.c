@@ -1,0 +1,564 @@
+/* The media of one call: two connections on the trunk's gateway endpoint
+ * (circuit side, then SIP side), driven over MGCP by mgcp/mgcp_ca.c, and
+ * the SDP the SIP peer sees.  The contract is src/cc_media.h.
+ *
+ * Copyright (C) 2026 Tandem contributors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <talloc.h>
+
+#include <osmocom/core/fsm.h>
+#include <osmocom/core/logging.h>
+
+#include "isup/q764.h"
+#include "src/cc_media.h"
+#include "src/cc_media_gw.h"
+#include "src/ss7.h"
+#include "src/tandem_log.h"
+
+#define S(x) (1 << (x))
+
+/* Q.850 causes of a media failure. */
+#define CC_MEDIA_CAUSE_RESOURCE 47
+#define CC_MEDIA_CAUSE_TEMP_FAILURE 41
+
+/* Where the creation is. */
+enum cc_media_step {
+	CC_MEDIA_STEP_CIRCUIT,	/* CRCX of the circuit side sent */
+	CC_MEDIA_STEP_SIP,	/* CRCX of the SIP side sent */
+};
+
+struct cc_media {
+	struct llist_head list;		/* in gw->users */
+	struct cc_media_gw *gw;
+	struct osmo_fsm_inst *fi;
+	const struct cc_media_ops *ops;
+	void *priv;
+	enum cc_media_step step;
+	char endpoint[MGCP_ENDPOINT_MAX + 1];
+	char call_id[MGCP_ID_MAX + 1];
+	char conn_circuit[MGCP_ID_MAX + 1];
+	char conn_sip[MGCP_ID_MAX + 1];
+	struct mgcp_ca_trans *pending;
+	/* SIP -> ISUP: the peer's offer; ISUP -> SIP: NULL */
+	char *offer;
+	struct cc_media_neg neg;
+	bool have_neg;
+	int codecs[CC_MEDIA_CODECS_MAX];
+	unsigned int n_codecs;
+	enum mgcp_codec codec;
+	char *local_sdp;
+	/* the MDCX under way only changes the direction */
+	bool mode_only;
+};
+
+const struct value_string cc_media_state_names[] = {
+	{ CC_MEDIA_NONE, "NONE" },
+	{ CC_MEDIA_CREATING, "CREATING" },
+	{ CC_MEDIA_READY, "READY" },
+	{ CC_MEDIA_MODIFYING, "MODIFYING" },
+	{ CC_MEDIA_FAILED, "FAILED" },
+	{ CC_MEDIA_RELEASED, "RELEASED" },
+	{ 0, NULL }
+};
+
+static const struct osmo_fsm_state cc_media_fsm_states[] = {
+	[CC_MEDIA_NONE] = { .name = "NONE",
+			    .out_state_mask = S(CC_MEDIA_CREATING) | S(CC_MEDIA_FAILED) | S(CC_MEDIA_RELEASED) },
+	[CC_MEDIA_CREATING] = { .name = "CREATING",
+				.out_state_mask = S(CC_MEDIA_READY) | S(CC_MEDIA_FAILED) | S(CC_MEDIA_RELEASED) },
+	[CC_MEDIA_READY] = { .name = "READY",
+			     .out_state_mask = S(CC_MEDIA_MODIFYING) | S(CC_MEDIA_FAILED) | S(CC_MEDIA_RELEASED) },
+	[CC_MEDIA_MODIFYING] = { .name = "MODIFYING",
+				 .out_state_mask = S(CC_MEDIA_READY) | S(CC_MEDIA_FAILED) | S(CC_MEDIA_RELEASED) },
+	[CC_MEDIA_FAILED] = { .name = "FAILED", .out_state_mask = S(CC_MEDIA_RELEASED) },
+	[CC_MEDIA_RELEASED] = { .name = "RELEASED" },
+};
+
+/* Responses arrive through the call agent's callbacks, which change the
+ * state directly: the FSM checks the transitions and logs them, and the
+ * ops are called outside of any FSM dispatch, so that call control may
+ * free the call from inside them. */
+static const struct value_string cc_media_fsm_event_names[] = {
+	{ 0, NULL }
+};
+
+static struct osmo_fsm cc_media_fsm = {
+	.event_names = cc_media_fsm_event_names,
+	.name = "CC_MEDIA",
+	.states = cc_media_fsm_states,
+	.num_states = ARRAY_SIZE(cc_media_fsm_states),
+	.log_subsys = DMGCP,
+};
+
+static void cc_media_state_chg(struct cc_media *m, enum cc_media_state st)
+{
+	osmo_fsm_inst_state_chg(m->fi, st, 0, 0);
+}
+
+enum cc_media_state cc_media_state(const struct cc_media *m)
+{
+	return m->fi->state;
+}
+
+const char *cc_media_codec(const struct cc_media *m)
+{
+	return m->codec == MGCP_CODEC_NONE ? "" : mgcp_codecs[m->codec].name;
+}
+
+const char *cc_media_endpoint(const struct cc_media *m)
+{
+	return m->endpoint;
+}
+
+/* ---- messages ---- */
+
+static void cc_media_cmd(struct cc_media *m, struct mgcp_msg *cmd, enum mgcp_verb verb, const char *conn_id)
+{
+	mgcp_msg_init_cmd(cmd, verb, 1, m->endpoint);
+	osmo_strlcpy(cmd->call_id, m->call_id, sizeof(cmd->call_id));
+	cmd->present |= MGCP_P_CALL_ID;
+	if (conn_id) {
+		osmo_strlcpy(cmd->conn_id, conn_id, sizeof(cmd->conn_id));
+		cmd->present |= MGCP_P_CONN_ID;
+	}
+}
+
+static void cc_media_lco(struct mgcp_msg *cmd, const enum mgcp_codec *codecs, unsigned int n)
+{
+	unsigned int i;
+
+	cmd->present |= MGCP_P_LCO;
+	cmd->lco.present = true;
+	cmd->lco.has_ptime = true;
+	cmd->lco.ptime_min = cmd->lco.ptime_max = 20;
+	cmd->lco.echo = -1;
+	cmd->lco.silence = -1;
+	for (i = 0; i < n && cmd->lco.n_codecs < MGCP_LCO_CODECS_MAX; i++)
+		osmo_strlcpy(cmd->lco.codecs[cmd->lco.n_codecs++], mgcp_codecs[codecs[i]].name,
+			     sizeof(cmd->lco.codecs[0]));
+}
+
+/* Whether the gateway's configured codecs (all when none) include @c. */
+static bool cc_media_gw_has_codec(const struct cc_media *m, enum mgcp_codec c)
+{
+	const struct mgcp_ca_cfg *cfg = &m->gw->ca->cfg;
+	unsigned int i;
+
+	for (i = 0; i < cfg->n_codecs; i++)
+		if (cfg->codecs[i] == c)
+			return true;
+	return cfg->n_codecs == 0;
+}
+
+/* The audio codecs of the call, in order: the negotiated one once known. */
+static unsigned int cc_media_call_codecs(const struct cc_media *m, enum mgcp_codec *out)
+{
+	unsigned int i, n = 0;
+
+	if (m->have_neg) {
+		out[0] = m->neg.codec;
+		return 1;
+	}
+	for (i = 0; i < m->n_codecs; i++) {
+		enum mgcp_codec c = cc_media_sip_codec(m->codecs[i]);
+
+		if (c != MGCP_CODEC_NONE && c != MGCP_CODEC_TELEPHONE_EVENT && cc_media_gw_has_codec(m, c))
+			out[n++] = c;
+	}
+	return n;
+}
+
+static void cc_media_resp_cb(struct mgcp_ca_trans *t, const struct mgcp_msg *resp, void *priv);
+
+static int cc_media_send(struct cc_media *m, struct mgcp_msg *cmd)
+{
+	int rc = mgcp_ca_send(m->gw->ca, cmd, cc_media_resp_cb, m, &m->pending);
+
+	if (rc < 0)
+		LOGPFSML(m->fi, LOGL_ERROR, "cannot send %s: %d\n", get_value_string(mgcp_verb_names, cmd->verb),
+			 rc);
+	return rc;
+}
+
+/* Delete a connection: the call agent owns the DLCX, which may outlive the call. */
+static void cc_media_dlcx(struct cc_media *m, char *conn_id)
+{
+	struct mgcp_msg *cmd;
+
+	if (!conn_id[0])
+		return;
+	cmd = talloc_zero(m, struct mgcp_msg);
+	if (cmd) {
+		cc_media_cmd(m, cmd, MGCP_VERB_DLCX, conn_id);
+		mgcp_ca_send(m->gw->ca, cmd, NULL, NULL, NULL);
+		talloc_free(cmd);
+	}
+	conn_id[0] = '\0';
+}
+
+static int cc_media_crcx(struct cc_media *m)
+{
+	enum mgcp_codec codecs[CC_MEDIA_CODECS_MAX];
+	struct mgcp_msg *cmd = talloc_zero(m, struct mgcp_msg);
+	const struct mgcp_ca_cfg *cfg = &m->gw->ca->cfg;
+	int rc;
+
+	if (!cmd)
+		return -ENOMEM;
+	cc_media_cmd(m, cmd, MGCP_VERB_CRCX, NULL);
+	cmd->present |= MGCP_P_MODE;
+	if (m->step == CC_MEDIA_STEP_CIRCUIT) {
+		cmd->mode = cfg->circuit_mode;
+		/* what the gateway's PSTN side may use, else the call's codecs */
+		if (cfg->n_codecs)
+			cc_media_lco(cmd, cfg->codecs, cfg->n_codecs);
+		else
+			cc_media_lco(cmd, codecs, cc_media_call_codecs(m, codecs));
+	} else {
+		cc_media_lco(cmd, codecs, cc_media_call_codecs(m, codecs));
+		if (m->offer) {
+			cmd->mode = MGCP_MODE_SENDRECV;
+			cmd->sdp = m->neg.remote;
+			cmd->present |= MGCP_P_SDP;
+		} else {
+			/* nowhere to send to until the SIP peer answers */
+			cmd->mode = MGCP_MODE_RECVONLY;
+		}
+	}
+	rc = cc_media_send(m, cmd);
+	talloc_free(cmd);
+	return rc;
+}
+
+/* ---- outcomes ---- */
+
+static void cc_media_fail(struct cc_media *m, uint8_t cause, bool delete_conns)
+{
+	const struct cc_media_ops *ops = m->ops;
+
+	cc_media_gw_ctr(m->gw, MGCP_CA_CTR_MEDIA_FAIL);
+	if (delete_conns) {
+		cc_media_dlcx(m, m->conn_sip);
+		cc_media_dlcx(m, m->conn_circuit);
+	} else {
+		m->conn_sip[0] = m->conn_circuit[0] = '\0';
+	}
+	cc_media_state_chg(m, CC_MEDIA_FAILED);
+	LOGPFSML(m->fi, LOGL_ERROR, "media failed on %s, cause %u\n", m->endpoint, cause);
+	m->ops = NULL;
+	/* last: call control may free the call (and m) in there */
+	if (ops && ops->failed)
+		ops->failed(m, m->priv, cause);
+}
+
+static bool cc_media_created(struct cc_media *m, const struct mgcp_msg *resp)
+{
+	const struct cc_media_ops *ops;
+	const char *sdp;
+
+	if (m->step == CC_MEDIA_STEP_CIRCUIT) {
+		osmo_strlcpy(m->conn_circuit, resp->conn_id, sizeof(m->conn_circuit));
+		if (resp->present & MGCP_P_SPECIFIC_EP)
+			osmo_strlcpy(m->endpoint, resp->specific_ep, sizeof(m->endpoint));
+		else if (strpbrk(m->endpoint, "*$"))
+			return false;	/* the gateway did not name its endpoint */
+		m->step = CC_MEDIA_STEP_SIP;
+		return cc_media_crcx(m) == 0;
+	}
+	osmo_strlcpy(m->conn_sip, resp->conn_id, sizeof(m->conn_sip));
+	if (!(resp->present & MGCP_P_SDP))
+		return false;
+	talloc_free(m->local_sdp);
+	if (m->offer)
+		m->local_sdp = cc_media_sdp_answer(m, m->offer, &m->neg, &resp->sdp);
+	else
+		m->local_sdp = cc_media_sdp_offer(m, &resp->sdp, m->codecs, m->n_codecs);
+	if (!m->local_sdp)
+		return false;
+	if (m->offer)
+		m->codec = m->neg.codec;
+	cc_media_state_chg(m, CC_MEDIA_READY);
+	LOGPFSML(m->fi, LOGL_INFO, "connections %s (circuit) and %s (SIP) on %s\n", m->conn_circuit,
+		 m->conn_sip, m->endpoint);
+	ops = m->ops;
+	sdp = m->local_sdp;
+	if (ops && ops->ready)
+		ops->ready(m, m->priv, sdp);
+	return true;
+}
+
+static void cc_media_resp_cb(struct mgcp_ca_trans *t, const struct mgcp_msg *resp, void *priv)
+{
+	struct cc_media *m = priv;
+
+	m->pending = NULL;
+	if (m->fi->state == CC_MEDIA_MODIFYING && m->mode_only && resp && resp->code >= 400) {
+		/* RFC 3435 2.3.6: a refused MDCX leaves the connection as it was,
+		 * and a call that cannot be held is still a call */
+		LOGPFSML(m->fi, LOGL_NOTICE, "direction change refused (%u), connection unchanged\n", resp->code);
+		cc_media_state_chg(m, CC_MEDIA_READY);
+		return;
+	}
+	if (!resp || resp->code < 200 || resp->code > 299) {
+		/* the CRCX that failed made no connection */
+		cc_media_fail(m, CC_MEDIA_CAUSE_RESOURCE, true);
+		return;
+	}
+	switch (m->fi->state) {
+	case CC_MEDIA_CREATING:
+		if (!(resp->present & MGCP_P_CONN_ID) || !cc_media_created(m, resp))
+			cc_media_fail(m, CC_MEDIA_CAUSE_RESOURCE, true);
+		return;
+	case CC_MEDIA_MODIFYING:
+		cc_media_state_chg(m, CC_MEDIA_READY);
+		return;
+	default:
+		return;
+	}
+}
+
+/* ---- the contract ---- */
+
+static int cc_media_destructor(struct cc_media *m)
+{
+	cc_media_release(m);
+	osmo_fsm_inst_free(m->fi);
+	return 0;
+}
+
+struct cc_media *cc_media_alloc(void *ctx, const char *gw_name, const char *endpoint_pattern, uint16_t cic,
+				const struct cc_media_ops *ops, void *priv, int *err)
+{
+	struct cc_media_gw *gw = cc_media_gw_find(gw_name);
+	char ep[MGCP_ENDPOINT_MAX + 1];
+	struct cc_media *m;
+	int rc;
+
+	if (!gw) {
+		*err = -ENOENT;
+		return NULL;
+	}
+	if (!mgcp_ca_started(gw->ca) || gw->ca->state == MGCP_CA_ST_DOWN) {
+		cc_media_gw_ctr(gw, MGCP_CA_CTR_MEDIA_REFUSED);
+		*err = -ENETDOWN;
+		return NULL;
+	}
+	rc = mgcp_ca_endpoint_expand(endpoint_pattern, cic, ep, sizeof(ep));
+	if (rc < 0) {
+		*err = rc == -EINVAL ? -EINVAL : -ENOSPC;
+		return NULL;
+	}
+	m = talloc_zero(ctx, struct cc_media);
+	if (!m) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	m->fi = osmo_fsm_inst_alloc(&cc_media_fsm, m, m, LOGL_DEBUG, NULL);
+	if (!m->fi) {
+		talloc_free(m);
+		*err = -ENOMEM;
+		return NULL;
+	}
+	osmo_fsm_inst_update_id_f(m->fi, "%s-cic%u", gw->ca->cfg.name, cic);
+	m->gw = gw;
+	m->ops = ops;
+	m->priv = priv;
+	osmo_strlcpy(m->endpoint, ep, sizeof(m->endpoint));
+	mgcp_ca_new_call_id(gw->ca, m->call_id);
+	llist_add_tail(&m->list, &gw->users);
+	talloc_set_destructor(m, cc_media_destructor);
+	*err = 0;
+	return m;
+}
+
+/*! Name the media after its call in the log ("call-17"). */
+void cc_media_set_name(struct cc_media *m, const char *name)
+{
+	osmo_fsm_inst_update_id(m->fi, name);
+}
+
+static int cc_media_set_codecs(struct cc_media *m, const int *codecs, unsigned int n)
+{
+	unsigned int i;
+
+	if (n > CC_MEDIA_CODECS_MAX)
+		n = CC_MEDIA_CODECS_MAX;
+	m->n_codecs = 0;
+	for (i = 0; i < n; i++)
+		if (cc_media_sip_codec(codecs[i]) != MGCP_CODEC_NONE)
+			m->codecs[m->n_codecs++] = codecs[i];
+	return m->n_codecs ? 0 : -ENOTSUP;
+}
+
+static int cc_media_begin(struct cc_media *m)
+{
+	int rc;
+
+	m->step = CC_MEDIA_STEP_CIRCUIT;
+	rc = cc_media_crcx(m);
+	if (rc < 0)
+		return rc == -ENOSPC ? -EBUSY : rc;
+	cc_media_state_chg(m, CC_MEDIA_CREATING);
+	return 0;
+}
+
+int cc_media_answer_offer(struct cc_media *m, const char *remote_sdp, const int *codecs, unsigned int num_codecs)
+{
+	int rc;
+
+	if (m->fi->state != CC_MEDIA_NONE)
+		return -EALREADY;
+	if (cc_media_set_codecs(m, codecs, num_codecs) < 0) {
+		cc_media_gw_ctr(m->gw, MGCP_CA_CTR_MEDIA_NO_CODEC);
+		return -ENOTSUP;
+	}
+	rc = cc_media_sdp_negotiate(remote_sdp, m->codecs, m->n_codecs, &m->neg);
+	if (rc < 0) {
+		if (rc == -ENOTSUP)
+			cc_media_gw_ctr(m->gw, MGCP_CA_CTR_MEDIA_NO_CODEC);
+		LOGPFSML(m->fi, LOGL_NOTICE, "SIP offer refused: %s\n",
+			 rc == -ENOTSUP ? "no common codec" : "unusable SDP");
+		return rc;
+	}
+	m->have_neg = true;
+	m->offer = talloc_strdup(m, remote_sdp);
+	if (!m->offer)
+		return -ENOMEM;
+	return cc_media_begin(m);
+}
+
+int cc_media_make_offer(struct cc_media *m, const int *codecs, unsigned int num_codecs)
+{
+	if (m->fi->state != CC_MEDIA_NONE)
+		return -EALREADY;
+	if (cc_media_set_codecs(m, codecs, num_codecs) < 0)
+		return -ENOTSUP;
+	return cc_media_begin(m);
+}
+
+static int cc_media_mdcx(struct cc_media *m, enum mgcp_conn_mode mode, bool with_sdp)
+{
+	struct mgcp_msg *cmd;
+	enum mgcp_codec c;
+	int rc;
+
+	if (m->fi->state != CC_MEDIA_READY)
+		return -EBUSY;
+	cmd = talloc_zero(m, struct mgcp_msg);
+	if (!cmd)
+		return -ENOMEM;
+	cc_media_cmd(m, cmd, MGCP_VERB_MDCX, m->conn_sip);
+	cmd->mode = mode;
+	cmd->present |= MGCP_P_MODE;
+	if (with_sdp) {
+		c = m->neg.codec;
+		cc_media_lco(cmd, &c, 1);
+		cmd->sdp = m->neg.remote;
+		cmd->present |= MGCP_P_SDP;
+	}
+	rc = cc_media_send(m, cmd);
+	talloc_free(cmd);
+	if (rc < 0)
+		return rc == -ENOSPC ? -EBUSY : rc;
+	m->mode_only = !with_sdp;
+	cc_media_state_chg(m, CC_MEDIA_MODIFYING);
+	return 0;
+}
+
+int cc_media_set_answer(struct cc_media *m, const char *remote_sdp)
+{
+	struct cc_media_neg neg;
+	int rc;
+
+	if (m->offer || m->fi->state != CC_MEDIA_READY)
+		return -EBUSY;
+	rc = cc_media_sdp_negotiate(remote_sdp, m->codecs, m->n_codecs, &neg);
+	if (rc < 0) {
+		if (rc == -ENOTSUP)
+			cc_media_gw_ctr(m->gw, MGCP_CA_CTR_MEDIA_NO_CODEC);
+		return rc;
+	}
+	m->neg = neg;
+	m->have_neg = true;
+	m->codec = neg.codec;
+	return cc_media_mdcx(m, MGCP_MODE_SENDRECV, true);
+}
+
+int cc_media_set_mode(struct cc_media *m, const char *mode)
+{
+	int md = get_string_value(mgcp_conn_mode_names, mode);
+
+	if (md != MGCP_MODE_SENDRECV && md != MGCP_MODE_SENDONLY && md != MGCP_MODE_RECVONLY &&
+	    md != MGCP_MODE_INACTIVE)
+		return -EINVAL;
+	return cc_media_mdcx(m, md, false);
+}
+
+void cc_media_release(struct cc_media *m)
+{
+	if (!m || m->fi->state == CC_MEDIA_RELEASED)
+		return;
+	m->ops = NULL;
+	/* a CRCX still under way is the agent's to undo if it succeeds */
+	mgcp_ca_trans_orphan(m->pending);
+	m->pending = NULL;
+	cc_media_dlcx(m, m->conn_sip);
+	cc_media_dlcx(m, m->conn_circuit);
+	llist_del(&m->list);
+	INIT_LLIST_HEAD(&m->list);
+	cc_media_state_chg(m, CC_MEDIA_RELEASED);
+}
+
+/* ---- gateway events ---- */
+
+/*! The gateway restarted (RSIP): calls on the endpoints it names lose
+ *  their media.  graceful keeps them (they end on their own, RFC 3435
+ *  2.3.12), and so does disconnected (the connections survived). */
+void cc_media_gw_rsip(struct cc_media_gw *gw, const struct mgcp_msg *rsip)
+{
+	struct cc_media *m;
+	bool again = true;
+
+	if (rsip->present & MGCP_P_RESTART_METHOD &&
+	    (rsip->restart_method == MGCP_RM_GRACEFUL || rsip->restart_method == MGCP_RM_DISCONNECTED ||
+	     rsip->restart_method == MGCP_RM_CANCEL_GRACEFUL))
+		return;
+	/* ops may free other calls' media: rescan after each one */
+	while (again) {
+		again = false;
+		llist_for_each_entry(m, &gw->users, list) {
+			if (m->fi->state == CC_MEDIA_FAILED || m->fi->state == CC_MEDIA_NONE ||
+			    !mgcp_ca_endpoint_covers(rsip->endpoint, m->endpoint))
+				continue;
+			/* the restarted gateway has no connections left to delete */
+			mgcp_ca_trans_orphan(m->pending);
+			m->pending = NULL;
+			llist_del(&m->list);
+			INIT_LLIST_HEAD(&m->list);
+			cc_media_fail(m, CC_MEDIA_CAUSE_TEMP_FAILURE, false);
+			again = true;
+			break;
+		}
+	}
+}
+
+int cc_media_fsm_init(void)
+{
+	return osmo_fsm_register(&cc_media_fsm);
+}
+
+bool cc_media_trunk_cfg(const char *isup_trunk, const char **gw, const char **pattern)
+{
+	const char *name = cc_media_trunk_gw(isup_trunk);
+	struct isup_trunk *trunk = ss7_trunk_find(isup_trunk);
+
+	if (!name || !trunk || !trunk->cfg.mgw_pattern[0])
+		return false;
+	*gw = name;
+	*pattern = trunk->cfg.mgw_pattern;
+	return true;
+}

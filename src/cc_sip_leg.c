@@ -1,0 +1,813 @@
+/* Call control: the SIP leg of a call (CC_SIP_LEG FSM), incoming (UAS of
+ * an INVITE) or outgoing (UAC towards a SIP trunk), on one nua handle whose
+ * hmagic is the leg.
+ *
+ * The leg maps its side of Q.1912.5 / RFC 3398: statuses and requests
+ * <-> the call's progress, answer and release events, with the SIP-I /
+ * SIP-T body per the leg's profile.  It ends when nua says the dialog is
+ * terminated.
+ *
+ * No media gateway yet: an incoming leg answers with the INVITE's own SDP
+ * and an outgoing leg offers a fixed placeholder SDP (doc/callcontrol.md).
+ *
+ * Copyright (C) 2026 Tandem contributors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <sofia-sip/nua.h>
+#include <sofia-sip/nua_tag.h>
+#include <sofia-sip/sip_header.h>
+#include <sofia-sip/sip_status.h>
+#include <sofia-sip/su_alloc.h>
+#include <talloc.h>
+
+#include <osmocom/core/fsm.h>
+#include <osmocom/core/utils.h>
+
+#include "db/cdr_record.h"
+#include "db/cdr_sip.h"
+#include "db/cdr_writer.h"
+#include "isup/isup_names.h"
+#include "isup/isup_params.h"
+#include "isup/sipi_body.h"
+#include "isup/sipi_call.h"
+#include "isup/sipi_cause.h"
+#include "isup/sipi_reason.h"
+#include "isup/sipi_redir.h"
+#include "src/app.h"
+#include "src/cc.h"
+#include "src/cc_media.h"
+#include "src/sip_agent.h"
+#include "src/sip_trunk.h"
+#include "src/tandem_log.h"
+
+#define S(x) (1 << (x))
+
+/* Extra headers of an outgoing INVITE (P-Asserted-Identity, Privacy,
+ * History-Info, Diversion), bounded. */
+#define CC_EXTRA_HDRS_MAX	1024
+
+const char *cc_sip_leg_state(const struct cc_sip_leg *leg)
+{
+	return leg ? osmo_fsm_inst_state_name(leg->fi) : "-";
+}
+
+static const char *url_number(const url_t *url)
+{
+	if (!url)
+		return NULL;
+	return url->url_type == url_tel ? url->url_host : url->url_user;
+}
+
+static const char *cc_sdp_of(const sip_t *sip)
+{
+	if (sip && sip->sip_payload && sip->sip_payload->pl_len && sip->sip_content_type &&
+	    sip->sip_content_type->c_type && !strcasecmp(sip->sip_content_type->c_type, "application/sdp"))
+		return sip->sip_payload->pl_data;
+	return NULL;
+}
+
+/* A response of an incoming leg, with the body the profile asks for: the
+ * SDP, and for SIP-I/SIP-T the ISUP message it came from. */
+static void cc_sip_respond_contact(struct cc_sip_leg *leg, int status, const char *sdp,
+				   const struct isup_msg *isup, const char *reason, const char *contact)
+{
+	su_home_t home[1] = { SU_HOME_INIT(home) };
+	struct sipi_body *b = NULL;
+	const char *ct = NULL, *cd = NULL, *mv = NULL;
+	sip_payload_t *pl = NULL;
+
+	if ((sdp || isup) && sipi_body_build(leg, &leg->call->prof, sdp, isup, &b) == 0 && b) {
+		ct = b->content_type;
+		cd = b->content_disposition;
+		mv = b->mime_version;
+		pl = sip_payload_create(home, b->data, b->len);
+	}
+	/* 100rel: reliable 18x when the trunk allows it and the caller
+	 * supports it; nua adds RSeq and waits for the PRACK */
+	nua_respond(leg->nh, status, sip_status_phrase(status) ?: "Call Failed",
+		    TAG_IF(status > 100 && status < 200 && leg->rel100, SIPTAG_REQUIRE_STR("100rel")),
+		    TAG_IF(reason, SIPTAG_REASON_STR(reason)), TAG_IF(contact, SIPTAG_CONTACT_STR(contact)),
+		    TAG_IF(status == 415, SIPTAG_ACCEPT_STR(sipi_accept)), TAG_IF(ct, SIPTAG_CONTENT_TYPE_STR(ct)),
+		    TAG_IF(cd, SIPTAG_CONTENT_DISPOSITION_STR(cd)), TAG_IF(mv, SIPTAG_MIME_VERSION_STR(mv)),
+		    TAG_IF(pl, SIPTAG_PAYLOAD(pl)), TAG_END());
+	su_home_deinit(home);
+	talloc_free(b);
+	cc_ladder(leg->call, CC_LADDER_OUT, CC_SIDE_SIP, "%d%s", status, pl ? " (body)" : "");
+}
+
+static void cc_sip_respond(struct cc_sip_leg *leg, int status, const char *sdp, const struct isup_msg *isup,
+			   const char *reason)
+{
+	cc_sip_respond_contact(leg, status, sdp, isup, reason, NULL);
+}
+
+static void cc_reason(char *buf, size_t len, uint8_t cause, int location)
+{
+	if (sipi_reason_format(buf, len, cause, location, NULL) < 0)
+		snprintf(buf, len, "Q.850;cause=%u", cause);
+}
+
+/* Release this leg towards its SIP peer: final response (in, before
+ * answer), CANCEL (out, before answer) or BYE, with a Q.850 Reason. */
+static void cc_sip_send_release(struct cc_sip_leg *leg, const struct cc_release *rel)
+{
+	char reason[128], uri[160], contact[168];
+	bool moved = false;
+	uint16_t status;
+
+	leg->released = true;
+	if (!leg->nh)
+		return;
+	cc_reason(reason, sizeof(reason), rel->cause, rel->location);
+	if (leg->fi->state == CC_LEG_ST_ANSWERED) {
+		nua_bye(leg->nh, SIPTAG_REASON_STR(reason), TAG_END());
+		cc_ladder(leg->call, CC_LADDER_OUT, CC_SIDE_SIP, "BYE cause=%u", rel->cause);
+		return;
+	}
+	if (leg->final)
+		return;
+	if (leg->outgoing) {
+		nua_cancel(leg->nh, SIPTAG_REASON_STR(reason), TAG_END());
+		cc_ladder(leg->call, CC_LADDER_OUT, CC_SIDE_SIP, "CANCEL cause=%u", rel->cause);
+		return;
+	}
+	status = rel->status >= 300 ? rel->status :
+		sipi_status_from_cause(leg->call->prof.cause_map, rel->cause,
+				       rel->location >= 0 ? rel->location : CDR_LOC_BEYOND_IW);
+	/* cause 22 with the new number in its diagnostic: 301 to it */
+	if (status == 410 && sipi_contact_from_cause(uri, sizeof(uri), &leg->call->prof, rel->isup_cause) > 0) {
+		snprintf(contact, sizeof(contact), "<%s>", uri);
+		status = 301;
+		moved = true;
+	}
+	leg->final = true;
+	LOGPFSML(leg->fi, LOGL_INFO, "cause %u -> SIP %u\n", rel->cause, status);
+	cc_sip_respond_contact(leg, status, NULL, NULL, reason, moved ? contact : NULL);
+}
+
+static void cc_sip_report_release(struct cc_sip_leg *leg, uint8_t cause, int location, uint16_t status)
+{
+	struct cc_release rel = { .from = CC_SIDE_SIP, .cause = cause, .location = location, .status = status };
+
+	leg->released = true;
+	osmo_fsm_inst_dispatch(leg->call->fi, CC_EV_RELEASE, &rel);
+}
+
+/* ISUP progress -> 18x (incoming leg). */
+static void cc_sip_progress_out(struct cc_sip_leg *leg, const struct cc_progress *pr)
+{
+	struct sipi_progress p;
+
+	if (leg->outgoing || leg->final || !pr->msg)
+		return;
+	if (sipi_progress_from_isup(pr->msg, &p) < 0 || !p.status)
+		return;
+	if (leg->fi->state == CC_LEG_ST_PROCEEDING)
+		osmo_fsm_inst_state_chg(leg->fi, CC_LEG_ST_ALERTING, 0, 0);
+	/* early media: the gateway's answer once there (or the placeholder) */
+	cc_sip_respond(leg, p.status, p.with_sdp ? cc_call_sdp(leg->call) : NULL, pr->msg, NULL);
+}
+
+static void cc_sip_answer_out(struct cc_sip_leg *leg, const struct cc_progress *pr)
+{
+	if (leg->outgoing || leg->final)
+		return;
+	if (cc_call_media_pending(leg->call)) {
+		/* sent when the gateway's answer arrives */
+		leg->answer_pending = true;
+		return;
+	}
+	leg->answer_pending = false;
+	leg->final = true;
+	osmo_fsm_inst_state_chg(leg->fi, CC_LEG_ST_ANSWERED, 0, 0);
+	cc_sip_respond(leg, 200, cc_call_sdp(leg->call), pr->msg, NULL);
+}
+
+static uint8_t cc_request_cause(const struct cc_call *call, enum sipi_release_req req, const sip_t *sip)
+{
+	struct sipi_reason reason = {};
+	struct isup_cause cause = {};
+
+	if (sip && sipi_reason_from_sip(sip, &reason) < 0)
+		memset(&reason, 0, sizeof(reason));
+	sipi_cause_from_request(call->prof.cause_map, req, &reason, &cause);
+	return cause.value;
+}
+
+/* A challenge to our INVITE: answer it once with the trunk's credentials. */
+static bool cc_sip_authenticate(struct cc_sip_leg *leg, const sip_t *sip)
+{
+	const msg_auth_t *au = sip->sip_www_authenticate ?: sip->sip_proxy_authenticate;
+	const char *realm = au ? msg_header_find_param(au->au_common, "realm=") : NULL;
+	char cred[3 * SIP_TRUNK_CRED_MAX + 32], rlm[SIP_TRUNK_CRED_MAX];
+
+	if (leg->auth_tried || !leg->trunk || !realm)
+		return false;
+	/* the realm parameter is quoted */
+	osmo_strlcpy(rlm, realm[0] == '"' ? realm + 1 : realm, sizeof(rlm));
+	if (strlen(rlm) && rlm[strlen(rlm) - 1] == '"')
+		rlm[strlen(rlm) - 1] = '\0';
+	if (sip_trunk_auth_string(leg->trunk, rlm, cred, sizeof(cred)) < 0)
+		return false;
+	leg->auth_tried = true;
+	nua_authenticate(leg->nh, NUTAG_AUTH(cred), TAG_END());
+	cc_ladder(leg->call, CC_LADDER_OUT, CC_SIDE_SIP, "INVITE (credentials)");
+	return true;
+}
+
+/* The answer of the far end to our INVITE (outgoing leg). */
+static void cc_sip_r_invite(struct cc_sip_leg *leg, int status, const sip_t *sip)
+{
+	struct cc_progress pr = { .from = CC_SIDE_SIP, .status = status, .sdp = cc_sdp_of(sip) };
+	struct sipi_reason reason = {};
+	struct isup_cause cause = {};
+
+	cc_ladder(leg->call, CC_LADDER_IN, CC_SIDE_SIP, "%d", status);
+	if (!leg->call->call_id && sip && sip->sip_call_id) {
+		leg->call->call_id = talloc_strndup(leg->call, sip->sip_call_id->i_id, CDR_CALL_ID_MAX);
+		cdr_record_set(leg->call->cdr, sip_call_id, sip->sip_call_id->i_id);
+	}
+	if (status < 200) {
+		if (status == 100 || leg->released)
+			return;
+		if (leg->fi->state == CC_LEG_ST_PROCEEDING)
+			osmo_fsm_inst_state_chg(leg->fi, CC_LEG_ST_ALERTING, 0, 0);
+		osmo_fsm_inst_dispatch(leg->call->fi, CC_EV_PROGRESS, &pr);
+		return;
+	}
+	if (status < 300) {
+		nua_ack(leg->nh, TAG_END());
+		cc_ladder(leg->call, CC_LADDER_OUT, CC_SIDE_SIP, "ACK");
+		leg->final = true;
+		osmo_fsm_inst_state_chg(leg->fi, CC_LEG_ST_ANSWERED, 0, 0);
+		if (leg->released) {
+			/* our CANCEL crossed the 200: end the dialog */
+			nua_bye(leg->nh, TAG_END());
+			cc_ladder(leg->call, CC_LADDER_OUT, CC_SIDE_SIP, "BYE");
+			return;
+		}
+		if (cc_call_media_answer(leg->call, pr.sdp) < 0) {
+			/* Q.1912.5: no common codec -> cause 65 (BYE, REL) */
+			LOGPFSML(leg->fi, LOGL_NOTICE, "the answer's SDP has no codec the gateway offered\n");
+			cc_call_fail(leg->call, CC_CAUSE_BEARER, CC_CTR_FAIL_CODEC);
+			return;
+		}
+		osmo_fsm_inst_dispatch(leg->call->fi, CC_EV_ANSWER, &pr);
+		return;
+	}
+	if ((status == 401 || status == 407) && sip && cc_sip_authenticate(leg, sip))
+		return;
+	leg->final = true;
+	if (leg->released)
+		return;
+	if (sip && sipi_reason_from_sip(sip, &reason) < 0)
+		memset(&reason, 0, sizeof(reason));
+	if (sipi_cause_from_sip(leg->call->prof.cause_map, status, &reason, &cause) < 0)
+		cause.value = CC_CAUSE_INTERWORKING;
+	LOGPFSML(leg->fi, LOGL_INFO, "SIP %d -> cause %u\n", status, cause.value);
+	if (leg->trunk)
+		sip_trunk_ctr_inc(leg->trunk, SIP_TRUNK_CTR_FAILED);
+	osmo_fsm_inst_state_chg(leg->fi, CC_LEG_ST_RELEASING, 0, 0);
+	cc_sip_report_release(leg, cause.value, cause.location, status);
+}
+
+/* SUS/RES towards SIP: INFO with the message encapsulated (SIP-I/SIP-T
+ * only; plain SIP has no mapping for them). */
+static void cc_sip_midcall_out(struct cc_sip_leg *leg, const struct cc_midcall *mc)
+{
+	su_home_t home[1] = { SU_HOME_INIT(home) };
+	struct sipi_body *b = NULL;
+
+	if (!leg->nh || leg->released || !sipi_profile_encapsulates(&leg->call->prof))
+		return;
+	if (sipi_body_build(leg, &leg->call->prof, NULL, mc->msg, &b) < 0 || !b)
+		return;
+	nua_info(leg->nh, SIPTAG_CONTENT_TYPE_STR(b->content_type),
+		 TAG_IF(b->content_disposition, SIPTAG_CONTENT_DISPOSITION_STR(b->content_disposition)),
+		 SIPTAG_PAYLOAD(sip_payload_create(home, b->data, b->len)), TAG_END());
+	su_home_deinit(home);
+	talloc_free(b);
+	cc_ladder(leg->call, CC_LADDER_OUT, CC_SIDE_SIP, "INFO (%s)", isup_msg_type_name(mc->msg->type));
+}
+
+/* An INFO of the dialog: SUS/RES in a SIP-I/SIP-T body go to ISUP. */
+static void cc_sip_i_info(struct cc_sip_leg *leg, const sip_t *sip)
+{
+	struct sipi_body_result *body = NULL;
+	struct cc_midcall mc = { .from = CC_SIDE_SIP };
+
+	if (!sip || !sip->sip_payload || sipi_body_parse(leg, &leg->call->prof, sip, &body) < 0 || !body)
+		return;
+	cc_ladder(leg->call, CC_LADDER_IN, CC_SIDE_SIP, "INFO (%s)",
+		  body->isup ? isup_msg_type_name(body->isup->type) : "no ISUP");
+	if (body->isup && (body->isup->type == ISUP_MSG_SUS || body->isup->type == ISUP_MSG_RES)) {
+		mc.msg = body->isup;
+		osmo_fsm_inst_dispatch(leg->call->fi, CC_EV_MIDCALL, &mc);
+	}
+	talloc_free(body);
+}
+
+static void cc_sip_leg_action(struct osmo_fsm_inst *fi, uint32_t event, void *data)
+{
+	struct cc_sip_leg *leg = fi->priv;
+
+	switch (event) {
+	case CC_LEG_EV_PROGRESS_REQ:
+		cc_sip_progress_out(leg, data);
+		break;
+	case CC_LEG_EV_ANSWER_REQ:
+		cc_sip_answer_out(leg, data);
+		break;
+	case CC_LEG_EV_RELEASE_REQ:
+		cc_sip_send_release(leg, data);
+		if (fi->state != CC_LEG_ST_RELEASING)
+			osmo_fsm_inst_state_chg(fi, CC_LEG_ST_RELEASING, 0, 0);
+		break;
+	case CC_LEG_EV_GONE:
+		osmo_fsm_inst_term(fi, OSMO_FSM_TERM_REGULAR, NULL);
+		break;
+	case CC_LEG_EV_MIDCALL_REQ:
+		cc_sip_midcall_out(leg, data);
+		break;
+	}
+}
+
+static void cc_sip_leg_cleanup(struct osmo_fsm_inst *fi, enum osmo_fsm_term_cause why)
+{
+	struct cc_sip_leg *leg = fi->priv;
+	struct cc_call *call = leg->call;
+	struct cc_release rel = { .cause = CC_CAUSE_TEMP_FAILURE, .location = CDR_LOC_TRANSIT };
+
+	if (leg->nh) {
+		nua_handle_bind(leg->nh, NULL);
+		/* freed with the dialog up (shutdown, guard timer) */
+		if (!leg->released)
+			cc_sip_send_release(leg, &rel);
+		nua_handle_destroy(leg->nh);
+		leg->nh = NULL;
+	}
+	if (!leg->released && why != OSMO_FSM_TERM_PARENT)
+		cc_sip_report_release(leg, CC_CAUSE_TEMP_FAILURE, CDR_LOC_TRANSIT, 0);
+	if (call->sip == leg)
+		call->sip = NULL;
+}
+
+#define LEG_EVENTS (S(CC_LEG_EV_PROGRESS_REQ) | S(CC_LEG_EV_ANSWER_REQ) | S(CC_LEG_EV_RELEASE_REQ) | \
+		    S(CC_LEG_EV_GONE) | S(CC_LEG_EV_MIDCALL_REQ))
+
+static const struct osmo_fsm_state cc_sip_leg_states[] = {
+	[CC_LEG_ST_PROCEEDING] = {
+		.name = "PROCEEDING",
+		.in_event_mask = LEG_EVENTS,
+		.out_state_mask = S(CC_LEG_ST_ALERTING) | S(CC_LEG_ST_ANSWERED) | S(CC_LEG_ST_RELEASING),
+		.action = cc_sip_leg_action,
+	},
+	[CC_LEG_ST_ALERTING] = {
+		.name = "ALERTING",
+		.in_event_mask = LEG_EVENTS,
+		.out_state_mask = S(CC_LEG_ST_ANSWERED) | S(CC_LEG_ST_RELEASING),
+		.action = cc_sip_leg_action,
+	},
+	[CC_LEG_ST_ANSWERED] = {
+		.name = "ANSWERED",
+		.in_event_mask = LEG_EVENTS,
+		.out_state_mask = S(CC_LEG_ST_RELEASING),
+		.action = cc_sip_leg_action,
+	},
+	[CC_LEG_ST_RELEASING] = {
+		.name = "RELEASING",
+		.in_event_mask = LEG_EVENTS,
+		/* a 200 crossing our CANCEL still confirms the dialog */
+		.out_state_mask = S(CC_LEG_ST_ANSWERED),
+		.action = cc_sip_leg_action,
+	},
+};
+
+static struct osmo_fsm cc_sip_leg_fsm = {
+	.name = "CC_SIP_LEG",
+	.states = cc_sip_leg_states,
+	.num_states = ARRAY_SIZE(cc_sip_leg_states),
+	.log_subsys = DCC,
+	.event_names = cc_leg_event_names,
+	.cleanup = cc_sip_leg_cleanup,
+};
+
+static struct cc_sip_leg *cc_sip_leg_alloc(struct cc_call *call, struct sip_trunk *t, bool outgoing)
+{
+	struct osmo_fsm_inst *fi = cc_leg_fsm_alloc(call, &cc_sip_leg_fsm, CC_EV_SIP_LEG_GONE,
+						    sizeof(struct cc_sip_leg));
+	struct cc_sip_leg *leg;
+
+	if (!fi)
+		return NULL;
+	leg = fi->priv;
+	leg->fi = fi;
+	leg->call = call;
+	leg->outgoing = outgoing;
+	leg->trunk = t;
+	call->sip = leg;
+	return leg;
+}
+
+struct cc_sip_leg *cc_sip_leg_alloc_in(struct cc_call *call, nua_handle_t *nh, struct sip_trunk *t)
+{
+	struct cc_sip_leg *leg = cc_sip_leg_alloc(call, t, false);
+
+	if (!leg)
+		return NULL;
+	leg->nh = nh;
+	nua_handle_bind(nh, leg);
+	return leg;
+}
+
+/* The profile of a SIP trunk's calls. */
+static void cc_trunk_profile(struct sipi_profile *p, const struct sip_trunk *t, int variant)
+{
+	sipi_profile_init(p, t->mode);
+	p->cause_map = t->cause_map;
+	p->variant = variant;
+	/* sip: URIs in the trunk's domain rather than tel: URIs */
+	if (t->num_peers)
+		p->host = t->peers[0].host;
+}
+
+/* Placeholder offer of an outgoing INVITE until the media gateway makes
+ * the offer (doc/callcontrol.md): no media flows through tandemd. */
+static char *cc_placeholder_offer(void *ctx)
+{
+	const char *addr = g_app && g_app->sip && g_app->sip->cfg.local_addr ? g_app->sip->cfg.local_addr :
+			   "127.0.0.1";
+
+	return talloc_asprintf(ctx,
+			       "v=0\r\no=tandem 1 1 IN IP4 %s\r\ns=-\r\nc=IN IP4 %s\r\nt=0 0\r\n"
+			       "m=audio 4000 RTP/AVP 8 0 101\r\na=rtpmap:8 PCMA/8000\r\na=rtpmap:0 PCMU/8000\r\n"
+			       "a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-15\r\na=sendrecv\r\n", addr, addr);
+}
+
+static void cc_extra_hdr(char *buf, size_t len, const char *name, const char *val)
+{
+	size_t n = strlen(buf);
+
+	if (val && n < len)
+		snprintf(buf + n, len - n, "%s%s: %s", n ? "\r\n" : "", name, val);
+}
+
+struct cc_sip_leg *cc_sip_leg_alloc_out(struct cc_call *call, struct sip_trunk *t, const char *number)
+{
+	su_home_t home[1] = { SU_HOME_INIT(home) };
+	struct sipi_invite_hdrs *hdrs = NULL;
+	struct sipi_body *b = NULL;
+	char ruri[256], extra[CC_EXTRA_HDRS_MAX] = "", mf[16];
+	struct cc_sip_leg *leg;
+	sip_payload_t *pl = NULL;
+	char *sdp;
+	int rc;
+
+	if (!g_app || !g_app->sip || !g_app->sip->nua)
+		return NULL;
+	rc = sip_trunk_request_uri(t, number, ruri, sizeof(ruri));
+	if (rc < 0) {
+		LOGPFSML(call->fi, LOGL_NOTICE, "trunk %s: no Request-URI for %s: %d\n", t->name, number, rc);
+		return NULL;
+	}
+	cc_trunk_profile(&call->prof, t, call->iam->variant);
+	leg = cc_sip_leg_alloc(call, t, true);
+	if (!leg)
+		return NULL;
+	rc = sipi_iam_to_invite(leg, &call->prof, call->iam, &hdrs);
+	sdp = call->media ? talloc_strdup(leg, call->media_sdp) : cc_placeholder_offer(leg);
+	if (rc == 0 && sdp)
+		rc = sipi_body_build(leg, &call->prof, sdp, call->iam, &b);
+	if (rc < 0 || !hdrs || !b) {
+		LOGPFSML(call->fi, LOGL_ERROR, "cannot build the INVITE from the IAM: %d\n", rc);
+		cc_ctr_inc(CC_CTR_FAIL_INVITE);
+		goto fail;
+	}
+	cc_extra_hdr(extra, sizeof(extra), "P-Asserted-Identity", hdrs->p_asserted_identity);
+	cc_extra_hdr(extra, sizeof(extra), "Privacy", hdrs->privacy);
+	cc_extra_hdr(extra, sizeof(extra), "History-Info", hdrs->history_info);
+	cc_extra_hdr(extra, sizeof(extra), "Diversion", hdrs->diversion);
+	snprintf(mf, sizeof(mf), "%u", hdrs->max_forwards);
+	leg->nh = nua_handle(g_app->sip->nua, leg, NUTAG_URL(ruri), SIPTAG_TO_STR(hdrs->to),
+			     SIPTAG_FROM_STR(hdrs->from), TAG_END());
+	if (!leg->nh) {
+		cc_ctr_inc(CC_CTR_FAIL_INVITE);
+		goto fail;
+	}
+	pl = sip_payload_create(home, b->data, b->len);
+	/* 100rel (RFC 3262) per the trunk: nua sends the PRACKs */
+	nua_invite(leg->nh, TAG_IF(t->rel100 == SIP_TRUNK_100REL_SUPPORTED, SIPTAG_SUPPORTED_STR("100rel")),
+		   TAG_IF(t->rel100 == SIP_TRUNK_100REL_REQUIRED, SIPTAG_REQUIRE_STR("100rel")),
+		   TAG_IF(hdrs->max_forwards, SIPTAG_MAX_FORWARDS_STR(mf)),
+		   TAG_IF(extra[0], SIPTAG_HEADER_STR(extra)), SIPTAG_CONTENT_TYPE_STR(b->content_type),
+		   TAG_IF(b->content_disposition, SIPTAG_CONTENT_DISPOSITION_STR(b->content_disposition)),
+		   TAG_IF(b->mime_version, SIPTAG_MIME_VERSION_STR(b->mime_version)), SIPTAG_PAYLOAD(pl),
+		   TAG_END());
+	su_home_deinit(home);
+	sip_trunk_ctr_inc(t, SIP_TRUNK_CTR_CALL_OUT);
+	cc_ladder(call, CC_LADDER_OUT, CC_SIDE_SIP, "INVITE %s%s", number,
+		  sipi_profile_encapsulates(&call->prof) ? " (IAM)" : "");
+	LOGPFSML(call->fi, LOGL_INFO, "INVITE %s on trunk %s\n", ruri, t->name);
+	talloc_free(b);
+	talloc_free(hdrs);
+	talloc_free(sdp);
+	return leg;
+fail:
+	su_home_deinit(home);
+	/* nothing was sent: the leg goes quietly */
+	leg->released = true;
+	call->sip = NULL;
+	osmo_fsm_inst_term(leg->fi, OSMO_FSM_TERM_ERROR, NULL);
+	return NULL;
+}
+
+/* The direction a peer's offer asks for, and the one our answer takes
+ * (RFC 3264 6.1): sendonly <-> recvonly, inactive and sendrecv stay. */
+static const char *cc_sdp_answer_dir(const char *offer)
+{
+	if (strstr(offer, "a=sendonly"))
+		return "recvonly";
+	if (strstr(offer, "a=recvonly"))
+		return "sendonly";
+	if (strstr(offer, "a=inactive"))
+		return "inactive";
+	return "sendrecv";
+}
+
+/* base with its direction attributes replaced by dir (at the end, in the
+ * media section of a single-stream SDP) and the o= version raised by
+ * bump, as a changed SDP must (RFC 3264 8). */
+static char *cc_sdp_with_dir(void *ctx, const char *base, const char *dir, unsigned int bump)
+{
+	char *out = talloc_strdup(ctx, "");
+	const char *line = base;
+
+	while (out && *line) {
+		const char *eol = strchr(line, '\n');
+		size_t len = eol ? (size_t)(eol - line) : strlen(line);
+		unsigned long long sess, ver;
+		char user[64], rest[192];
+
+		if (len && line[len - 1] == '\r')
+			len--;
+		if (!strncmp(line, "a=sendrecv", 10) || !strncmp(line, "a=sendonly", 10) ||
+		    !strncmp(line, "a=recvonly", 10) || !strncmp(line, "a=inactive", 10)) {
+			/* dropped: the answer's own comes last */
+		} else if (len < sizeof(rest) && sscanf(line, "o=%63s %llu %llu %191[^\r\n]", user, &sess, &ver, rest) == 4) {
+			out = talloc_asprintf_append(out, "o=%s %llu %llu %s\r\n", user, sess, ver + bump, rest);
+		} else if (len) {
+			out = talloc_asprintf_append(out, "%.*s\r\n", (int)len, line);
+		}
+		line = eol ? eol + 1 : line + strlen(line);
+	}
+	return out ? talloc_asprintf_append(out, "a=%s\r\n", dir) : NULL;
+}
+
+/* A re-INVITE on the answered dialog: hold (sendonly/inactive) and
+ * resume with an offer; anything else gets 488 and leaves the dialog as
+ * it was (RFC 3261 14.2). */
+static void cc_sip_reinvite(struct cc_sip_leg *leg, const sip_t *sip)
+{
+	struct cc_call *call = leg->call;
+	const char *offer = cc_sdp_of(sip), *dir, *base;
+	char *answer;
+
+	cc_ladder(call, CC_LADDER_IN, CC_SIDE_SIP, "re-INVITE%s%s", offer ? " " : "",
+		  offer ? cc_sdp_answer_dir(offer) : "");
+	if (!offer || leg->fi->state != CC_LEG_ST_ANSWERED || leg->released || strlen(offer) > CC_SDP_MAX) {
+		nua_respond(leg->nh, SIP_488_NOT_ACCEPTABLE, TAG_END());
+		cc_ladder(call, CC_LADDER_OUT, CC_SIDE_SIP, "488");
+		return;
+	}
+	dir = cc_sdp_answer_dir(offer);
+	if (call->media && cc_media_set_mode(call->media, dir) < 0) {
+		nua_respond(leg->nh, SIP_488_NOT_ACCEPTABLE, TAG_END());
+		cc_ladder(call, CC_LADDER_OUT, CC_SIDE_SIP, "488");
+		return;
+	}
+	/* the gateway's answer again, or without a gateway the placeholder:
+	 * the offer itself */
+	base = call->media ? call->media_sdp : offer;
+	answer = base ? cc_sdp_with_dir(leg, base, dir, ++leg->sdp_version) : NULL;
+	cc_sip_respond(leg, answer ? 200 : 488, answer, NULL, NULL);
+	talloc_free(answer);
+}
+
+/* ---- nua -> the leg ---- */
+
+bool cc_sip_event(int event, int status, const char *phrase, nua_handle_t *nh, void *hmagic,
+		  const sip_t *sip, int callstate)
+{
+	struct cc_sip_leg *leg = hmagic;
+	struct cc_call *call;
+
+	if (!leg || leg->nh != nh)
+		return false;
+	call = leg->call;
+	switch (event) {
+	case nua_i_invite:
+		cc_sip_reinvite(leg, sip);
+		return true;
+	case nua_r_invite:
+		cc_sip_r_invite(leg, status, sip);
+		return true;
+	case nua_i_cancel:
+		cc_ladder(call, CC_LADDER_IN, CC_SIDE_SIP, "CANCEL");
+		/* nua answers the CANCEL and the INVITE (487) itself */
+		leg->final = true;
+		if (!leg->released && leg->fi->state != CC_LEG_ST_ANSWERED) {
+			osmo_fsm_inst_state_chg(leg->fi, CC_LEG_ST_RELEASING, 0, 0);
+			cc_sip_report_release(leg, cc_request_cause(call, SIPI_REQ_CANCEL, sip), CDR_LOC_USER, 0);
+		}
+		return true;
+	case nua_i_bye:
+		cc_ladder(call, CC_LADDER_IN, CC_SIDE_SIP, "BYE");
+		if (!leg->released) {
+			osmo_fsm_inst_state_chg(leg->fi, CC_LEG_ST_RELEASING, 0, 0);
+			cc_sip_report_release(leg, cc_request_cause(call, SIPI_REQ_BYE, sip), CDR_LOC_USER, 0);
+		}
+		return true;
+	case nua_i_state:
+		if (callstate == nua_callstate_terminated)
+			osmo_fsm_inst_dispatch(leg->fi, CC_LEG_EV_GONE, NULL);
+		return true;
+	case nua_r_bye:
+	case nua_r_cancel:
+		if (status >= 200)
+			cc_ladder(call, CC_LADDER_IN, CC_SIDE_SIP, "%d (%s)", status,
+				  event == nua_r_bye ? "BYE" : "CANCEL");
+		return true;
+	case nua_i_ack:
+		cc_ladder(call, CC_LADDER_IN, CC_SIDE_SIP, "ACK");
+		return true;
+	case nua_i_info:
+		/* nua answers the INFO (200) itself */
+		cc_sip_i_info(leg, sip);
+		return true;
+	case nua_r_info:
+		cc_ladder(call, CC_LADDER_IN, CC_SIDE_SIP, "%d (INFO)", status);
+		return true;
+	case nua_i_prack:
+		cc_ladder(call, CC_LADDER_IN, CC_SIDE_SIP, "PRACK");
+		return true;
+	case nua_i_active:
+	case nua_i_terminated:
+	case nua_r_ack:
+		return true;
+	default:
+		LOGPFSML(leg->fi, LOGL_DEBUG, "nua %s %d %s\n", nua_event_name(event), status, phrase ?: "");
+		return false;
+	}
+}
+
+/* ---- an INVITE arrives ---- */
+
+/* Refuse an INVITE before a call exists. */
+static void cc_refuse(struct nua_s *nua, nua_handle_t *nh, const sip_t *sip, uint8_t cause)
+{
+	struct sipi_profile p;
+	char reason[128];
+	uint16_t status;
+
+	cc_sipi_profile(&p, ISUP_VARIANT_ITU);
+	status = sipi_status_from_cause(p.cause_map, cause, CDR_LOC_TRANSIT);
+	cc_reason(reason, sizeof(reason), cause, CDR_LOC_TRANSIT);
+	/* spooled before the answer leaves, as for every refused attempt */
+	cdr_sip_refused(g_cdr, nua, sip, cause, CDR_LOC_TRANSIT);
+	nua_respond(nh, status, sip_status_phrase(status) ?: "Call Failed", SIPTAG_REASON_STR(reason), TAG_END());
+}
+
+/* The INVITE's body per the profile: SDP and, for SIP-I/SIP-T, the
+ * encapsulated IAM.  \returns 0, or < 0 after the call was failed */
+static int cc_sip_body(struct cc_call *call, const sip_t *sip, struct sipi_body_result **out)
+{
+	struct sipi_reaction react;
+	int rc;
+
+	*out = NULL;
+	if (!sip->sip_payload || !sip->sip_payload->pl_len)
+		return 0;
+	rc = sipi_body_parse(call, &call->prof, sip, out);
+	if (rc == 0)
+		return 0;
+	sipi_body_reaction(rc, &react);
+	LOGPFSML(call->fi, LOGL_NOTICE, "INVITE body refused (%d): %u\n", rc, react.status);
+	cc_call_fail_status(call, react.cause ?: CC_CAUSE_INTERWORKING, react.status, CC_CTR_BODY_BAD);
+	return -EINVAL;
+}
+
+/* A SIP-I body's IAM whose called number differs from the Request-URI:
+ * the Request-URI wins (doc/interworking.md); counted and logged. */
+static void cc_check_body_called(struct cc_call *call, const struct sipi_body_result *body, const char *called)
+{
+	struct isup_number num;
+
+	if (!body || !body->isup || body->isup->type != ISUP_MSG_IAM || !called)
+		return;
+	if (isup_msg_get_number(body->isup, ISUP_PAR_CALLED, &num) < 0 || !strcmp(num.digits, called))
+		return;
+	cc_ctr_inc(CC_CTR_BODY_MISMATCH);
+	LOGPFSML(call->fi, LOGL_NOTICE, "SIP-I body called %s disagrees with the Request-URI %s: URI wins\n",
+		 num.digits, called);
+}
+
+static int cc_build_iam(struct cc_call *call, const sip_t *sip, const struct sipi_body_result *body)
+{
+	su_home_t home[1] = { SU_HOME_INIT(home) };
+	struct sipi_invite_in in;
+	int rc;
+
+	/* the URI strings of in live in a Sofia home, not in talloc */
+	rc = sipi_invite_in_from_sip(home, sip, &in);
+	if (rc == 0)
+		rc = sipi_invite_to_iam(call, &call->prof, &in,
+					body && body->isup && body->isup->type == ISUP_MSG_IAM ? body : NULL,
+					&call->iam);
+	su_home_deinit(home);
+	return rc;
+}
+
+int cc_sip_invite(struct nua_s *nua, nua_handle_t *nh, const sip_t *sip)
+{
+	struct sipi_body_result *body = NULL;
+	struct sip_trunk *trunk = NULL;
+	const char *called, *calling, *sdp;
+	struct cc_sip_leg *leg;
+	struct cc_call *call;
+	int variant;
+
+	if (!g_cc)
+		return -ENOENT;
+	/* admission first: an unknown source is refused before routing */
+	if (sip_trunk_admit(nua, nh, sip, &trunk) < 0)
+		return 0;
+	if (!g_cc->routes.num)
+		return -ENOENT;
+	cc_ctr_inc(CC_CTR_CALL_IN);
+	if (trunk)
+		sip_trunk_ctr_inc(trunk, SIP_TRUNK_CTR_CALL_IN);
+	call = cc_call_alloc(CC_DIR_SIP_TO_ISUP);
+	if (!call) {
+		cc_refuse(nua, nh, sip, CC_CAUSE_CONGESTION);
+		return 0;
+	}
+	leg = cc_sip_leg_alloc_in(call, nh, trunk);
+	if (!leg) {
+		osmo_fsm_inst_term(call->fi, OSMO_FSM_TERM_ERROR, NULL);
+		cc_refuse(nua, nh, sip, CC_CAUSE_TEMP_FAILURE);
+		return 0;
+	}
+	if (trunk)
+		cc_trunk_profile(&call->prof, trunk, ISUP_VARIANT_ITU);
+	else
+		cc_sipi_profile(&call->prof, ISUP_VARIANT_ITU);
+	called = sip->sip_request ? url_number(sip->sip_request->rq_url) : NULL;
+	calling = sip->sip_from ? url_number(sip->sip_from->a_url) : NULL;
+	cc_ladder(call, CC_LADDER_IN, CC_SIDE_SIP, "INVITE %s", called ?: "?");
+	osmo_strlcpy(call->in_trunk, trunk ? trunk->name : "sip", sizeof(call->in_trunk));
+	leg->rel100 = trunk && trunk->rel100 != SIP_TRUNK_100REL_OFF &&
+		      (sip_has_feature(sip->sip_supported, "100rel") || sip_has_feature(sip->sip_require, "100rel"));
+	cdr_record_set(call->cdr, called_in, called ?: "");
+	cdr_record_set(call->cdr, calling_in, calling ?: "");
+	cdr_record_set(call->cdr, calling_out, calling ?: "");
+	cdr_record_set(call->cdr, ingress_trunk, call->in_trunk);
+	if (sip->sip_call_id) {
+		cdr_record_set(call->cdr, sip_call_id, sip->sip_call_id->i_id);
+		call->call_id = talloc_strndup(call, sip->sip_call_id->i_id, CDR_CALL_ID_MAX);
+	}
+
+	nua_respond(nh, SIP_100_TRYING, TAG_END());
+	cc_ladder(call, CC_LADDER_OUT, CC_SIDE_SIP, "100");
+
+	if (!cc_call_lookup(call, called, calling, call->in_trunk))
+		return 0;
+	variant = cc_call_variant(call);
+	if (variant < 0) {
+		cc_call_fail(call, CC_CAUSE_NO_CIRCUIT, CC_CTR_FAIL_NO_CIRCUIT);
+		return 0;
+	}
+	call->prof.variant = variant;
+	if (cc_sip_body(call, sip, &body) < 0)
+		return 0;
+	sdp = body ? body->sdp : cc_sdp_of(sip);
+	if (sdp && strlen(sdp) <= CC_SDP_MAX)
+		call->sdp = talloc_strdup(call, sdp);
+	cc_check_body_called(call, body, called);
+	if (cc_build_iam(call, sip, body) < 0) {
+		LOGPFSML(call->fi, LOGL_NOTICE, "cannot build the IAM from the INVITE\n");
+		cc_call_fail(call, CC_CAUSE_INTERWORKING, CC_CTR_FAIL_IAM);
+		return 0;
+	}
+	talloc_free(body);
+	cc_call_proceed(call);
+	return 0;
+}
+
+int cc_sip_leg_init(void)
+{
+	return osmo_fsm_register(&cc_sip_leg_fsm);
+}

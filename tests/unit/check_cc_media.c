@@ -1,0 +1,343 @@
+/* Unit tests of the per-call media (src/cc_media.c) against a gateway
+ * played by the test over real UDP: the CRCX/MDCX/DLCX sequence of both
+ * directions, what ->ready() and ->failed() get, release while a CRCX is
+ * under way, RSIP under a call, refused MDCX, allocation errors.
+ *
+ * Copyright (C) 2026 Tandem contributors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <osmocom/core/rate_ctr.h>
+
+#include "src/cc_media.h"
+#include "src/cc_media_gw.h"
+#include "src/sip_trunk.h"
+#include "src/tandem_log.h"
+#include "tests/unit/script_mgw.h"
+#include "tests/unit/testlib.h"
+
+#define GW_SDP "v=0\r\no=- 1 1 IN IP4 127.0.0.9\r\ns=-\r\nc=IN IP4 127.0.0.9\r\nt=0 0\r\n"
+#define PEER_SDP "v=0\r\no=peer 1 1 IN IP4 192.0.2.7\r\ns=-\r\nc=IN IP4 192.0.2.7\r\nt=0 0\r\n"
+
+struct calls {
+	unsigned int ready, failed;
+	uint8_t cause;
+	char sdp[1024];
+};
+
+static void on_ready(struct cc_media *m, void *priv, const char *sdp)
+{
+	struct calls *c = priv;
+
+	c->ready++;
+	osmo_strlcpy(c->sdp, sdp, sizeof(c->sdp));
+}
+
+static void on_failed(struct cc_media *m, void *priv, uint8_t cause)
+{
+	struct calls *c = priv;
+
+	c->failed++;
+	c->cause = cause;
+}
+
+static const struct cc_media_ops ops = { .ready = on_ready, .failed = on_failed };
+
+static const int codecs[] = { SIP_CODEC_PCMA, SIP_CODEC_PCMU, SIP_CODEC_TELEPHONE_EVENT };
+
+static struct cc_media_gw *gw_start(struct script_gw *g)
+{
+	struct cc_media_gw *gw = cc_media_gw_get("gw");
+
+	gw_open(g);
+	gw->ca->cfg.local_port = 0;
+	gw->ca->cfg.remote_port = g->port;
+	osmo_tdef_set(gw->ca->tdefs, MGCP_CA_T_KEEPALIVE, 0, OSMO_TDEF_S);
+	ck_assert_int_eq(mgcp_ca_start(gw->ca), 0);
+	g->ca_addr.sin_family = AF_INET;
+	g->ca_addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	g->ca_addr.sin_port = htons(mgcp_ca_local_port(gw->ca));
+	return gw;
+}
+
+/* Answer the command in w with "CODE id OK" and @params (CRLF lines). */
+static void reply(struct script_gw *g, const struct rx_wait *w, unsigned int code, const char *params)
+{
+	char buf[1024];
+
+	snprintf(buf, sizeof(buf), "%03u %u OK\r\n%s", code, trans_id_of(w->buf), params);
+	gw_send(g, buf);
+}
+
+static bool ready_or_failed(void *arg)
+{
+	struct calls *c = arg;
+
+	return c->ready || c->failed;
+}
+
+static bool has_failed(void *arg)
+{
+	return ((struct calls *)arg)->failed > 0;
+}
+
+static struct cc_media *alloc(struct calls *c, const char *pattern)
+{
+	int err = 1;
+	struct cc_media *m = cc_media_alloc(tt_ctx, "gw", pattern, 3, &ops, c, &err);
+
+	ck_assert_ptr_nonnull(m);
+	ck_assert_int_eq(err, 0);
+	return m;
+}
+
+static bool not_modifying(void *arg)
+{
+	return cc_media_state(arg) != CC_MEDIA_MODIFYING;
+}
+
+START_TEST(test_isup_to_sip)
+{
+	struct script_gw g;
+	struct calls c = { 0 };
+	struct rx_wait w;
+	struct cc_media *m;
+
+	gw_start(&g);
+	m = alloc(&c, "rtpbridge/*@mgw");
+	ck_assert_int_eq(cc_media_make_offer(m, codecs, 3), 0);
+	ck_assert_int_eq(cc_media_state(m), CC_MEDIA_CREATING);
+	ck_assert_int_eq(c.ready, 0);	/* never from inside the call */
+
+	/* circuit side: on the pattern, sendrecv, the call's codecs */
+	gw_recv(&g, &w);
+	ck_assert_msg(strstr(w.buf, "CRCX ") == w.buf && strstr(w.buf, " rtpbridge/*@mgw MGCP 1.0\r\n"), "%s", w.buf);
+	ck_assert_ptr_nonnull(strstr(w.buf, "M: sendrecv\r\n"));
+	ck_assert_ptr_nonnull(strstr(w.buf, "a:PCMA;PCMU"));
+	reply(&g, &w, 200, "I: 11\r\nZ: rtpbridge/3@mgw\r\n");
+	/* SIP side: on the endpoint the gateway named, no remote yet */
+	gw_recv(&g, &w);
+	ck_assert_msg(strstr(w.buf, "CRCX ") == w.buf && strstr(w.buf, " rtpbridge/3@mgw MGCP 1.0\r\n"), "%s", w.buf);
+	ck_assert_ptr_nonnull(strstr(w.buf, "M: recvonly\r\n"));
+	ck_assert_ptr_null(strstr(w.buf, "v=0"));
+	reply(&g, &w, 200, "I: 22\r\n\r\n" GW_SDP "m=audio 16010 RTP/AVP 0 8\r\n");
+	ck_assert(spin(ready_or_failed, &c));
+	ck_assert_uint_eq(c.ready, 1);
+	ck_assert_msg(strstr(c.sdp, "m=audio 16010 RTP/AVP 8 0 101\r\n") != NULL, "%s", c.sdp);
+	ck_assert_ptr_nonnull(strstr(c.sdp, "c=IN IP4 127.0.0.9\r\n"));
+	ck_assert_int_eq(cc_media_state(m), CC_MEDIA_READY);
+	ck_assert_str_eq(cc_media_endpoint(m), "rtpbridge/3@mgw");
+	ck_assert_str_eq(cc_media_codec(m), "");
+
+	/* the answer: MDCX of the SIP side with the peer's address */
+	ck_assert_int_eq(cc_media_set_answer(m, PEER_SDP "m=audio 0 RTP/AVP 8\r\n"), -EINVAL);
+	ck_assert_int_eq(cc_media_set_answer(m, PEER_SDP "m=audio 4000 RTP/AVP 18\r\n"), -ENOTSUP);
+	ck_assert_int_eq(cc_media_set_answer(m, PEER_SDP "m=audio 4000 RTP/AVP 0\r\n"), 0);
+	ck_assert_int_eq(cc_media_set_answer(m, PEER_SDP "m=audio 4000 RTP/AVP 0\r\n"), -EBUSY);
+	gw_recv(&g, &w);
+	ck_assert_msg(strstr(w.buf, "MDCX ") == w.buf, "%s", w.buf);
+	ck_assert_ptr_nonnull(strstr(w.buf, "I: 22\r\n"));
+	ck_assert_ptr_nonnull(strstr(w.buf, "M: sendrecv\r\n"));
+	ck_assert_ptr_nonnull(strstr(w.buf, "c=IN IP4 192.0.2.7\r\n"));
+	ck_assert_ptr_nonnull(strstr(w.buf, "m=audio 4000 RTP/AVP 0\r\n"));
+	reply(&g, &w, 200, "");
+	ck_assert(spin(not_modifying, m));
+	ck_assert_int_eq(cc_media_state(m), CC_MEDIA_READY);
+	ck_assert_str_eq(cc_media_codec(m), "PCMU");
+
+	/* hold refused by the gateway: the call stays as it was */
+	ck_assert_int_eq(cc_media_set_mode(m, "hold"), -EINVAL);
+	ck_assert_int_eq(cc_media_set_mode(m, "inactive"), 0);
+	gw_recv(&g, &w);
+	ck_assert_ptr_nonnull(strstr(w.buf, "M: inactive\r\n"));
+	reply(&g, &w, 517, "");
+	ck_assert(spin(not_modifying, m));
+	ck_assert_int_eq(cc_media_state(m), CC_MEDIA_READY);
+	ck_assert_uint_eq(c.failed, 0);
+
+	/* release: one DLCX per connection, retransmitted by the agent */
+	cc_media_release(m);
+	cc_media_release(m);
+	ck_assert_int_eq(cc_media_state(m), CC_MEDIA_RELEASED);
+	talloc_free(m);
+	gw_recv(&g, &w);
+	ck_assert_msg(strstr(w.buf, "DLCX ") == w.buf && strstr(w.buf, "I: 22\r\n"), "%s", w.buf);
+	gw_recv(&g, &w);
+	ck_assert_msg(strstr(w.buf, "DLCX ") == w.buf && strstr(w.buf, "I: 11\r\n"), "%s", w.buf);
+	ck_assert_ptr_nonnull(strstr(w.buf, " rtpbridge/3@mgw MGCP"));
+	close(g.fd);
+}
+END_TEST
+
+START_TEST(test_release_while_creating)
+{
+	struct script_gw g;
+	struct calls c = { 0 };
+	struct rx_wait w;
+	struct cc_media *m;
+	struct cc_media_gw *gw = gw_start(&g);
+
+	m = alloc(&c, "rtpbridge/*@mgw");
+	ck_assert_int_eq(cc_media_make_offer(m, codecs, 3), 0);
+	gw_recv(&g, &w);
+	/* the call goes away before the gateway answers */
+	talloc_free(m);
+	reply(&g, &w, 200, "I: 7\r\nZ: rtpbridge/1@mgw\r\n");
+	do {
+		gw_recv(&g, &w);
+	} while (strncmp(w.buf, "CRCX", 4) == 0);
+	ck_assert_msg(strstr(w.buf, "DLCX ") == w.buf && strstr(w.buf, "I: 7\r\n"), "%s", w.buf);
+	ck_assert_ptr_nonnull(strstr(w.buf, " rtpbridge/1@mgw MGCP"));
+	ck_assert_uint_eq(c.ready + c.failed, 0);
+	ck_assert_uint_eq(rate_ctr_group_get_ctr(gw->ca->ctrs, MGCP_CA_CTR_ORPHAN_DLCX)->current, 1);
+	close(g.fd);
+}
+END_TEST
+
+START_TEST(test_sip_to_isup_failure_cleans_up)
+{
+	struct script_gw g;
+	struct calls c = { 0 };
+	struct rx_wait w;
+	struct cc_media *m;
+
+	gw_start(&g);
+	m = alloc(&c, "ds/e1-1/{cic}@mgw");
+	ck_assert_str_eq(cc_media_endpoint(m), "ds/e1-1/3@mgw");
+	ck_assert_int_eq(cc_media_answer_offer(m, PEER_SDP "m=audio 4000 RTP/AVP 18\r\n", codecs, 3), -ENOTSUP);
+	ck_assert_int_eq(cc_media_answer_offer(m, "garbage", codecs, 3), -EINVAL);
+	ck_assert_int_eq(cc_media_answer_offer(m, PEER_SDP "m=audio 4000 RTP/AVP 8 0\r\n", codecs, 3), 0);
+	ck_assert_int_eq(cc_media_answer_offer(m, PEER_SDP "m=audio 4000 RTP/AVP 8 0\r\n", codecs, 3), -EALREADY);
+	gw_recv(&g, &w);
+	/* the negotiated codec only, on both sides */
+	ck_assert_ptr_nonnull(strstr(w.buf, "L: p:20, a:PCMA\r\n"));
+	reply(&g, &w, 200, "I: 1\r\n");
+	gw_recv(&g, &w);
+	ck_assert_ptr_nonnull(strstr(w.buf, " ds/e1-1/3@mgw MGCP"));
+	ck_assert_ptr_nonnull(strstr(w.buf, "c=IN IP4 192.0.2.7\r\n"));
+	ck_assert_ptr_nonnull(strstr(w.buf, "m=audio 4000 RTP/AVP 8\r\n"));
+	reply(&g, &w, 502, "");
+	ck_assert(spin(ready_or_failed, &c));
+	ck_assert_uint_eq(c.failed, 1);
+	ck_assert_uint_eq(c.cause, 47);
+	ck_assert_int_eq(cc_media_state(m), CC_MEDIA_FAILED);
+	/* the circuit side that was made is deleted */
+	gw_recv(&g, &w);
+	ck_assert_msg(strstr(w.buf, "DLCX ") == w.buf && strstr(w.buf, "I: 1\r\n"), "%s", w.buf);
+	cc_media_release(m);
+	talloc_free(m);
+	close(g.fd);
+}
+END_TEST
+
+START_TEST(test_answer_to_offer)
+{
+	struct script_gw g;
+	struct calls c = { 0 };
+	struct rx_wait w;
+	struct cc_media *m;
+
+	gw_start(&g);
+	m = alloc(&c, "ds/e1-1/{cic}@mgw");
+	ck_assert_int_eq(cc_media_answer_offer(m, PEER_SDP "m=audio 4000 RTP/AVP 0 8 101\r\n"
+					       "a=rtpmap:101 telephone-event/8000\r\n", codecs, 3), 0);
+	gw_recv(&g, &w);
+	reply(&g, &w, 200, "I: 1\r\n");
+	gw_recv(&g, &w);
+	reply(&g, &w, 200, "I: 2\r\n\r\n" GW_SDP "m=audio 16020 RTP/AVP 8\r\n");
+	ck_assert(spin(ready_or_failed, &c));
+	ck_assert_uint_eq(c.ready, 1);
+	ck_assert_msg(strstr(c.sdp, "m=audio 16020 RTP/AVP 8 101\r\n") != NULL, "%s", c.sdp);
+	ck_assert_str_eq(cc_media_codec(m), "PCMA");
+	talloc_free(m);	/* freeing the call releases its media */
+	gw_recv(&g, &w);
+	ck_assert_msg(strstr(w.buf, "DLCX ") == w.buf, "%s", w.buf);
+	close(g.fd);
+}
+END_TEST
+
+START_TEST(test_rsip_under_call)
+{
+	struct script_gw g;
+	struct calls c = { 0 }, other = { 0 };
+	struct rx_wait w;
+	struct cc_media *m, *m2;
+
+	gw_start(&g);
+	m = alloc(&c, "ds/e1-1/{cic}@mgw");
+	m2 = cc_media_alloc(tt_ctx, "gw", "ds/e1-2/{cic}@mgw", 3, &ops, &other, &(int){ 0 });
+	ck_assert_int_eq(cc_media_make_offer(m, codecs, 3), 0);
+	gw_recv(&g, &w);
+	reply(&g, &w, 200, "I: 1\r\n");
+	gw_recv(&g, &w);
+	reply(&g, &w, 200, "I: 2\r\n\r\n" GW_SDP "m=audio 16010 RTP/AVP 8\r\n");
+	ck_assert(spin(ready_or_failed, &c));
+	ck_assert_int_eq(cc_media_make_offer(m2, codecs, 3), 0);
+	gw_recv(&g, &w);	/* m2's CRCX, left unanswered */
+
+	/* graceful: calls go on; forced on e1-1: m fails with 41, m2 not */
+	gw_send(&g, "RSIP 900 ds/e1-1/*@mgw MGCP 1.0\r\nRM: graceful\r\n");
+	gw_recv(&g, &w);
+	gw_send(&g, "RSIP 901 ds/e1-1/*@mgw MGCP 1.0\r\nRM: forced\r\n");
+	ck_assert(spin(has_failed, &c));
+	do {
+		gw_recv(&g, &w);
+	} while (!strstr(w.buf, "200 901"));
+	ck_assert_uint_eq(c.failed, 1);
+	ck_assert_uint_eq(c.cause, 41);
+	ck_assert_uint_eq(other.failed, 0);
+	ck_assert_int_eq(cc_media_state(m2), CC_MEDIA_CREATING);
+	talloc_free(m);
+	talloc_free(m2);
+	close(g.fd);
+}
+END_TEST
+
+START_TEST(test_alloc_errors)
+{
+	struct script_gw g;
+	struct calls c = { 0 };
+	struct cc_media_gw *gw = gw_start(&g);
+	char big[300];
+	int err = 0;
+
+	ck_assert_ptr_null(cc_media_alloc(tt_ctx, "nope", "x@mgw", 1, &ops, &c, &err));
+	ck_assert_int_eq(err, -ENOENT);
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	ck_assert_ptr_null(cc_media_alloc(tt_ctx, "gw", big, 1, &ops, &c, &err));
+	ck_assert_int_eq(err, -ENOSPC);
+	ck_assert_ptr_null(cc_media_alloc(tt_ctx, "gw", "no-domain", 1, &ops, &c, &err));
+	ck_assert_int_eq(err, -EINVAL);
+	mgcp_ca_set_state(gw->ca, MGCP_CA_ST_DOWN);
+	ck_assert_ptr_null(cc_media_alloc(tt_ctx, "gw", "x@mgw", 1, &ops, &c, &err));
+	ck_assert_int_eq(err, -ENETDOWN);
+	mgcp_ca_stop(gw->ca);
+	mgcp_ca_set_state(gw->ca, MGCP_CA_ST_UP);
+	ck_assert_ptr_null(cc_media_alloc(tt_ctx, "gw", "x@mgw", 1, &ops, &c, &err));
+	ck_assert_int_eq(err, -ENETDOWN);
+	close(g.fd);
+}
+END_TEST
+
+int main(void)
+{
+	void *root = talloc_named_const(NULL, 0, "check_cc_media");
+	Suite *s = suite_create("cc_media");
+	TCase *tc = tt_tcase(s, "media");
+
+	tandem_log_init(root);
+	rate_ctr_init(root);
+	cc_media_core_init(root);
+	tcase_add_test(tc, test_isup_to_sip);
+	tcase_add_test(tc, test_release_while_creating);
+	tcase_add_test(tc, test_sip_to_isup_failure_cleans_up);
+	tcase_add_test(tc, test_answer_to_offer);
+	tcase_add_test(tc, test_rsip_under_call);
+	tcase_add_test(tc, test_alloc_errors);
+	return tt_run(s);
+}
