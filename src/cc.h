@@ -153,6 +153,7 @@ enum cc_ctr {
 	CC_CTR_BODY_MISMATCH,
 	CC_CTR_FAIL_MEDIA,
 	CC_CTR_FAIL_CODEC,
+	CC_CTR_UPDATE_REFUSED,
 };
 
 /*! Rate counters of each route. */
@@ -235,6 +236,9 @@ struct cc_sip_leg {
 	bool rel100;
 	/*! how often our SDP changed since the first answer (o= version) */
 	unsigned int sdp_version;
+	/*! the INVITE's offer/answer is complete (a 2xx or reliable 18x
+	 *  carried the answer): only then may an UPDATE offer (RFC 3311) */
+	bool sdp_done;
 };
 
 /*! The ISUP leg of a call. */

@@ -119,6 +119,7 @@ static const struct rate_ctr_desc cc_ctr_desc[] = {
 	[CC_CTR_BODY_MISMATCH] = { "body:mismatch", "SIP-I bodies whose called number disagreed with the Request-URI" },
 	[CC_CTR_FAIL_MEDIA] = { "fail:media", "Calls failed: media gateway" },
 	[CC_CTR_FAIL_CODEC] = { "fail:codec", "Calls failed: no common codec" },
+	[CC_CTR_UPDATE_REFUSED] = { "update:refused", "UPDATE offers refused (491, 500 or 488)" },
 };
 
 static const struct rate_ctr_group_desc cc_ctrg_desc = {

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <sofia-sip/msg_header.h>
 #include <sofia-sip/nua.h>
 #include <sofia-sip/nua_tag.h>
 #include <sofia-sip/sip_header.h>
@@ -96,6 +97,8 @@ static void cc_sip_respond_contact(struct cc_sip_leg *leg, int status, const cha
 		    TAG_IF(pl, SIPTAG_PAYLOAD(pl)), TAG_END());
 	su_home_deinit(home);
 	talloc_free(b);
+	if (sdp && ((status >= 200 && status < 300) || (status > 100 && status < 200 && leg->rel100)))
+		leg->sdp_done = true;
 	cc_ladder(leg->call, CC_LADDER_OUT, CC_SIDE_SIP, "%d%s", status, pl ? " (body)" : "");
 }
 
@@ -227,6 +230,9 @@ static void cc_sip_r_invite(struct cc_sip_leg *leg, int status, const sip_t *sip
 	struct isup_cause cause = {};
 
 	cc_ladder(leg->call, CC_LADDER_IN, CC_SIDE_SIP, "%d", status);
+	if (pr.sdp && ((status >= 200 && status < 300) ||
+		       (status > 100 && sip && sip->sip_require && msg_params_find(sip->sip_require->k_items, "100rel"))))
+		leg->sdp_done = true;
 	if (!leg->call->call_id && sip && sip->sip_call_id) {
 		leg->call->call_id = talloc_strndup(leg->call, sip->sip_call_id->i_id, CDR_CALL_ID_MAX);
 		cdr_record_set(leg->call->cdr, sip_call_id, sip->sip_call_id->i_id);
@@ -597,6 +603,55 @@ static void cc_sip_reinvite(struct cc_sip_leg *leg, const sip_t *sip)
 	talloc_free(answer);
 }
 
+/* An UPDATE (RFC 3311), before or after answer.  Without a body it
+ * only refreshes; with an offer it is answered like a hold/resume
+ * re-INVITE.  An offer while the INVITE's own offer/answer is still open
+ * gets 500 + Retry-After (we owe the answer) or 491 (we made the offer),
+ * RFC 3311 5.2.  nua leaves UPDATE to us (NUTAG_APPL_METHOD). */
+static void cc_sip_update(struct cc_sip_leg *leg, const sip_t *sip)
+{
+	struct cc_call *call = leg->call;
+	nua_t *nua = g_app->sip->nua;
+	const char *offer = cc_sdp_of(sip), *dir, *base;
+	char *answer = NULL;
+
+	cc_ladder(call, CC_LADDER_IN, CC_SIDE_SIP, "UPDATE%s%s", offer ? " " : "",
+		  offer ? cc_sdp_answer_dir(offer) : "");
+	if (leg->released) {
+		nua_respond(leg->nh, SIP_481_NO_TRANSACTION, NUTAG_WITH_THIS(nua), TAG_END());
+		cc_ladder(call, CC_LADDER_OUT, CC_SIDE_SIP, "481 (UPDATE)");
+		return;
+	}
+	if (!offer) {
+		nua_respond(leg->nh, SIP_200_OK, NUTAG_WITH_THIS(nua), TAG_END());
+		cc_ladder(call, CC_LADDER_OUT, CC_SIDE_SIP, "200 (UPDATE)");
+		return;
+	}
+	if (!leg->sdp_done) {
+		if (leg->outgoing)
+			nua_respond(leg->nh, SIP_491_REQUEST_PENDING, NUTAG_WITH_THIS(nua), TAG_END());
+		else
+			nua_respond(leg->nh, SIP_500_INTERNAL_SERVER_ERROR, NUTAG_WITH_THIS(nua),
+				    SIPTAG_RETRY_AFTER_STR("1"), TAG_END());
+		cc_ladder(call, CC_LADDER_OUT, CC_SIDE_SIP, "%d (UPDATE)", leg->outgoing ? 491 : 500);
+		cc_ctr_inc(CC_CTR_UPDATE_REFUSED);
+		return;
+	}
+	dir = cc_sdp_answer_dir(offer);
+	base = call->media ? call->media_sdp : offer;
+	if (strlen(offer) > CC_SDP_MAX || !base || (call->media && cc_media_set_mode(call->media, dir) < 0) ||
+	    !(answer = cc_sdp_with_dir(leg, base, dir, ++leg->sdp_version))) {
+		nua_respond(leg->nh, SIP_488_NOT_ACCEPTABLE, NUTAG_WITH_THIS(nua), TAG_END());
+		cc_ladder(call, CC_LADDER_OUT, CC_SIDE_SIP, "488 (UPDATE)");
+		cc_ctr_inc(CC_CTR_UPDATE_REFUSED);
+		return;
+	}
+	nua_respond(leg->nh, SIP_200_OK, NUTAG_WITH_THIS(nua), SIPTAG_CONTENT_TYPE_STR("application/sdp"),
+		    SIPTAG_PAYLOAD_STR(answer), TAG_END());
+	cc_ladder(call, CC_LADDER_OUT, CC_SIDE_SIP, "200 (UPDATE, %s)", dir);
+	talloc_free(answer);
+}
+
 /* ---- nua -> the leg ---- */
 
 bool cc_sip_event(int event, int status, const char *phrase, nua_handle_t *nh, void *hmagic,
@@ -653,6 +708,9 @@ bool cc_sip_event(int event, int status, const char *phrase, nua_handle_t *nh, v
 		return true;
 	case nua_i_prack:
 		cc_ladder(call, CC_LADDER_IN, CC_SIDE_SIP, "PRACK");
+		return true;
+	case nua_i_update:
+		cc_sip_update(leg, sip);
 		return true;
 	case nua_i_active:
 	case nua_i_terminated:

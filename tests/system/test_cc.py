@@ -359,6 +359,40 @@ class Prack(CallCase):
         self.no_calls()
 
 
+class Update(CallCase):
+    """UPDATE before answer (RFC 3311) from the caller."""
+
+    # ACM with "in-band information available": 183 with SDP
+    ACM_INBAND = "send raw cic=$ hex=0616140129010100\n"
+
+    def early_call_with_update(self, scenario, ladder_line):
+        """A call held in early media while SIPp sends its UPDATE; the far
+        end is then busy.  Returns SIPp's messages."""
+        peer = self.ready_peer("expect IAM cic=* called=493022345\n" + self.ACM_INBAND +
+                               "mark early\n"
+                               "wait-file busy\n"
+                               "send REL cic=$ cause=17\n"
+                               "expect RLC cic=$\n")
+        sipp = self.sipp(scenario, "03022345")
+        self.wait_mark(peer, "early")
+        wait_for(lambda: ladder_line in self.vty.cmd("show call 1"), 10, ladder_line)
+        self.go("busy")
+        msgs = self.wait_sipp(sipp)
+        self.wait_peer(peer)
+        self.no_calls()
+        return msgs
+
+    def test_update_offer_after_reliable_183_is_answered(self):
+        self.configure("sip-trunk caller\n peer 127.0.0.1\n 100rel supported\n")
+        msgs = self.early_call_with_update("cc_uac_update.xml", "200 (UPDATE, recvonly)")
+        self.assertRegex(msgs, r"SIP/2.0 200 OK\n(?:.+\n)*CSeq: 3 UPDATE\n(?:.*\n)*a=recvonly")
+
+    def test_update_offer_before_our_answer_gets_500(self):
+        msgs = self.early_call_with_update("cc_uac_update_early.xml", "500 (UPDATE)")
+        self.assertRegex(msgs, r"SIP/2.0 500[^\n]*\n(?:.+\n)*Retry-After: 1")
+        self.assertEqual(self.cc_counter("UPDATE offers refused (491, 500 or 488)"), 1)
+
+
 class IsupToSip(CallCase):
     """The far exchange (tests/isup_peer) sends an IAM on t1; tandemd routes
     it to SIP trunk uas (SIP-I profile), where SIPp plays the called party."""
