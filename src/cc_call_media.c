@@ -84,10 +84,11 @@ int cc_call_media_circuit(struct cc_call *call, const char *isup_trunk, uint16_t
 	unsigned int n;
 	int rc, err = 0;
 
+	/* a circuit seized again (dual seizure, failover): the old circuit's
+	 * endpoint goes, also when the new trunk has no gateway */
+	cc_call_media_release(call);
 	if (!cc_media_trunk_cfg(isup_trunk, &gw, &pattern))
 		return 0;
-	/* a circuit seized again (dual seizure, failover): new endpoint */
-	cc_call_media_release(call);
 	if (call->dir == CC_DIR_SIP_TO_ISUP && !call->sdp) {
 		/* an INVITE without an offer: the gateway would have to offer
 		 * in the 200 (not done yet): signalling only */

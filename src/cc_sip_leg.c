@@ -17,7 +17,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <sofia-sip/msg_header.h>
 #include <sofia-sip/nua.h>
 #include <sofia-sip/nua_tag.h>
 #include <sofia-sip/sip_header.h>
@@ -223,15 +222,37 @@ static bool cc_sip_authenticate(struct cc_sip_leg *leg, const sip_t *sip)
 }
 
 /* The answer of the far end to our INVITE (outgoing leg). */
+/* The far end's answer to the gateway's offer goes to the gateway.
+ * \returns 0, or < 0 after the call was failed (it may be gone) */
+static int cc_sip_media_answer(struct cc_sip_leg *leg, const char *sdp)
+{
+	int rc = cc_call_media_answer(leg->call, sdp);
+
+	if (rc == -ENOTSUP || rc == -EINVAL) {
+		/* Q.1912.5: no common codec -> cause 65 (BYE, REL) */
+		LOGPFSML(leg->fi, LOGL_NOTICE, "the answer's SDP has no codec the gateway offered\n");
+		cc_call_fail(leg->call, CC_CAUSE_BEARER, CC_CTR_FAIL_CODEC);
+		return rc;
+	}
+	if (rc < 0) {
+		LOGPFSML(leg->fi, LOGL_NOTICE, "the gateway cannot take the answer now: %d\n", rc);
+		cc_call_fail(leg->call, CC_CAUSE_RESOURCE, CC_CTR_FAIL_MEDIA);
+		return rc;
+	}
+	return 0;
+}
+
 static void cc_sip_r_invite(struct cc_sip_leg *leg, int status, const sip_t *sip)
 {
 	struct cc_progress pr = { .from = CC_SIDE_SIP, .status = status, .sdp = cc_sdp_of(sip) };
 	struct sipi_reason reason = {};
 	struct isup_cause cause = {};
+	/* RFC 3262: a reliable 18x may carry the answer, the 200 then none */
+	bool answered_early = leg->sdp_done;
 
 	cc_ladder(leg->call, CC_LADDER_IN, CC_SIDE_SIP, "%d", status);
 	if (pr.sdp && ((status >= 200 && status < 300) ||
-		       (status > 100 && sip && sip->sip_require && msg_params_find(sip->sip_require->k_items, "100rel"))))
+		       (status > 100 && sip && sip_has_feature(sip->sip_require, "100rel"))))
 		leg->sdp_done = true;
 	if (!leg->call->call_id && sip && sip->sip_call_id) {
 		leg->call->call_id = talloc_strndup(leg->call, sip->sip_call_id->i_id, CDR_CALL_ID_MAX);
@@ -239,6 +260,8 @@ static void cc_sip_r_invite(struct cc_sip_leg *leg, int status, const sip_t *sip
 	}
 	if (status < 200) {
 		if (status == 100 || leg->released)
+			return;
+		if (leg->sdp_done && !answered_early && cc_sip_media_answer(leg, pr.sdp) < 0)
 			return;
 		if (leg->fi->state == CC_LEG_ST_PROCEEDING)
 			osmo_fsm_inst_state_chg(leg->fi, CC_LEG_ST_ALERTING, 0, 0);
@@ -256,12 +279,8 @@ static void cc_sip_r_invite(struct cc_sip_leg *leg, int status, const sip_t *sip
 			cc_ladder(leg->call, CC_LADDER_OUT, CC_SIDE_SIP, "BYE");
 			return;
 		}
-		if (cc_call_media_answer(leg->call, pr.sdp) < 0) {
-			/* Q.1912.5: no common codec -> cause 65 (BYE, REL) */
-			LOGPFSML(leg->fi, LOGL_NOTICE, "the answer's SDP has no codec the gateway offered\n");
-			cc_call_fail(leg->call, CC_CAUSE_BEARER, CC_CTR_FAIL_CODEC);
+		if (!answered_early && cc_sip_media_answer(leg, pr.sdp) < 0)
 			return;
-		}
 		osmo_fsm_inst_dispatch(leg->call->fi, CC_EV_ANSWER, &pr);
 		return;
 	}

@@ -105,7 +105,8 @@ static void sip_agent_cb(nua_event_t event, int status, char const *phrase, nua_
 	struct sip_agent *sa = (struct sip_agent *)magic;
 
 	/* OPTIONS keepalives of the SIP trunks (their own handles) */
-	if (sip_trunk_nua_event(event, status, phrase, nh, sip))
+	/* keepalive handles carry no hmagic: calls' events skip the trunk scan */
+	if (!hmagic && sip_trunk_nua_event(event, status, phrase, nh, sip))
 		return;
 	if (nua_event_is_incoming_request(event))
 		sip_agent_ctr_inc(sa, SIP_CTR_REQ_IN);

@@ -362,6 +362,21 @@ class ChainMedia(Chain):
         self.end_clean()
         wait_for(lambda: self.mgw_conns() == 0, 10, "osmo-mgw connections gone")
 
+    def test_answer_in_reliable_183_then_200_without_sdp(self):
+        # RFC 3262: the called party answers the gateway's offer in a
+        # reliable 183; its 200 has no SDP.  B gives the 183's answer to the
+        # gateway and the call is answered, not failed for want of a codec.
+        uas = self.sipp("cc_uas_183_answer.xml", uas=True)
+        uac = self.sipp("cc_uac_bye.xml", {'milliseconds="300"': 'milliseconds="2000"'})
+        self.wait_call(self.vty_b, "ANSWERED")
+        self.assertRegex(self.vty_b.cmd("show calls"), r"(?m)^1\s+ANSWERED\s.*\sPCMA\s")
+        self.wait_sipp(uac)
+        self.wait_sipp(uas)
+        self.assertEqual(self.counter(self.vty_b, "Calls failed: no common codec"), 0)
+        self.assertEqual(self.counter(self.vty_b, "Calls answered"), 1)
+        self.end_clean()
+        wait_for(lambda: self.mgw_conns() == 0, 10, "osmo-mgw connections gone")
+
     def test_no_common_codec_488_cause_65(self):
         # the caller offers G.729 only; A's SIP side allows PCMA, PCMU and
         # telephone-event: 488 with cause 65 before any IAM leaves
