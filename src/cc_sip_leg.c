@@ -857,7 +857,8 @@ int cc_sip_invite(struct nua_s *nua, nua_handle_t *nh, const sip_t *sip)
 		call->call_id = talloc_strndup(call, sip->sip_call_id->i_id, CDR_CALL_ID_MAX);
 	}
 
-	nua_respond(nh, SIP_100_TRYING, TAG_END());
+	/* nua has already sent 100 Trying for the INVITE; one more from us
+	 * would only be a duplicate on the wire */
 	cc_ladder(call, CC_LADDER_OUT, CC_SIDE_SIP, "100");
 
 	if (!cc_call_lookup(call, called, calling, call->in_trunk))

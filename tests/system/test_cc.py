@@ -150,6 +150,8 @@ class SipToIsup(CallCase):
         self.go("answer")
         msgs = self.wait_sipp(sipp)
         self.assertRegex(msgs, r"SIP/2.0 200 OK[\s\S]*m=audio")
+        # one 100 Trying, not one from nua and another from call control
+        self.assertEqual(msgs.count("SIP/2.0 100 Trying"), 1, msgs[:3000])
         self.wait_peer(peer)
         self.no_calls()
         self.assertEqual(self.cc_counter("Calls answered"), 1)
