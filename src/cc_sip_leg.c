@@ -205,15 +205,13 @@ static bool cc_sip_authenticate(struct cc_sip_leg *leg, const sip_t *sip)
 {
 	const msg_auth_t *au = sip->sip_www_authenticate ?: sip->sip_proxy_authenticate;
 	const char *realm = au ? msg_header_find_param(au->au_common, "realm=") : NULL;
-	char cred[3 * SIP_TRUNK_CRED_MAX + 32], rlm[SIP_TRUNK_CRED_MAX];
+	char cred[3 * SIP_TRUNK_CRED_MAX + 32];
 
 	if (leg->auth_tried || !leg->trunk || !realm)
 		return false;
-	/* the realm parameter is quoted */
-	osmo_strlcpy(rlm, realm[0] == '"' ? realm + 1 : realm, sizeof(rlm));
-	if (strlen(rlm) && rlm[strlen(rlm) - 1] == '"')
-		rlm[strlen(rlm) - 1] = '\0';
-	if (sip_trunk_auth_string(leg->trunk, rlm, cred, sizeof(cred)) < 0)
+	/* sip_trunk_auth_string() takes the realm quoted as it came, and
+	 * refuses one too long rather than cutting it */
+	if (sip_trunk_auth_string(leg->trunk, realm, cred, sizeof(cred)) < 0)
 		return false;
 	leg->auth_tried = true;
 	nua_authenticate(leg->nh, NUTAG_AUTH(cred), TAG_END());
@@ -221,7 +219,6 @@ static bool cc_sip_authenticate(struct cc_sip_leg *leg, const sip_t *sip)
 	return true;
 }
 
-/* The answer of the far end to our INVITE (outgoing leg). */
 /* The far end's answer to the gateway's offer goes to the gateway.
  * \returns 0, or < 0 after the call was failed (it may be gone) */
 static int cc_sip_media_answer(struct cc_sip_leg *leg, const char *sdp)
@@ -242,6 +239,7 @@ static int cc_sip_media_answer(struct cc_sip_leg *leg, const char *sdp)
 	return 0;
 }
 
+/* The answer of the far end to our INVITE (outgoing leg). */
 static void cc_sip_r_invite(struct cc_sip_leg *leg, int status, const sip_t *sip)
 {
 	struct cc_progress pr = { .from = CC_SIDE_SIP, .status = status, .sdp = cc_sdp_of(sip) };
