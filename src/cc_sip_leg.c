@@ -40,6 +40,7 @@
 #include "src/app.h"
 #include "src/cc.h"
 #include "src/cc_media.h"
+#include "src/cc_sip_priv.h"
 #include "src/sip_agent.h"
 #include "src/sip_trunk.h"
 #include "src/tandem_log.h"
@@ -55,14 +56,14 @@ const char *cc_sip_leg_state(const struct cc_sip_leg *leg)
 	return leg ? osmo_fsm_inst_state_name(leg->fi) : "-";
 }
 
-static const char *url_number(const url_t *url)
+const char *cc_url_number(const url_t *url)
 {
 	if (!url)
 		return NULL;
 	return url->url_type == url_tel ? url->url_host : url->url_user;
 }
 
-static const char *cc_sdp_of(const sip_t *sip)
+const char *cc_sdp_of(const sip_t *sip)
 {
 	if (sip && sip->sip_payload && sip->sip_payload->pl_len && sip->sip_content_type &&
 	    sip->sip_content_type->c_type && !strcasecmp(sip->sip_content_type->c_type, "application/sdp"))
@@ -72,7 +73,7 @@ static const char *cc_sdp_of(const sip_t *sip)
 
 /* A response of an incoming leg, with the body the profile asks for: the
  * SDP, and for SIP-I/SIP-T the ISUP message it came from. */
-static void cc_sip_respond_contact(struct cc_sip_leg *leg, int status, const char *sdp,
+void cc_sip_respond_contact(struct cc_sip_leg *leg, int status, const char *sdp,
 				   const struct isup_msg *isup, const char *reason, const char *contact)
 {
 	su_home_t home[1] = { SU_HOME_INIT(home) };
@@ -101,13 +102,13 @@ static void cc_sip_respond_contact(struct cc_sip_leg *leg, int status, const cha
 	cc_ladder(leg->call, CC_LADDER_OUT, CC_SIDE_SIP, "%d%s", status, pl ? " (body)" : "");
 }
 
-static void cc_sip_respond(struct cc_sip_leg *leg, int status, const char *sdp, const struct isup_msg *isup,
+void cc_sip_respond(struct cc_sip_leg *leg, int status, const char *sdp, const struct isup_msg *isup,
 			   const char *reason)
 {
 	cc_sip_respond_contact(leg, status, sdp, isup, reason, NULL);
 }
 
-static void cc_reason(char *buf, size_t len, uint8_t cause, int location)
+void cc_reason(char *buf, size_t len, uint8_t cause, int location)
 {
 	if (sipi_reason_format(buf, len, cause, location, NULL) < 0)
 		snprintf(buf, len, "Q.850;cause=%u", cause);
@@ -151,7 +152,7 @@ static void cc_sip_send_release(struct cc_sip_leg *leg, const struct cc_release 
 	cc_sip_respond_contact(leg, status, NULL, NULL, reason, moved ? contact : NULL);
 }
 
-static void cc_sip_report_release(struct cc_sip_leg *leg, uint8_t cause, int location, uint16_t status)
+void cc_sip_report_release(struct cc_sip_leg *leg, uint8_t cause, int location, uint16_t status)
 {
 	struct cc_release rel = { .from = CC_SIDE_SIP, .cause = cause, .location = location, .status = status };
 
@@ -189,7 +190,7 @@ static void cc_sip_answer_out(struct cc_sip_leg *leg, const struct cc_progress *
 	cc_sip_respond(leg, 200, cc_call_sdp(leg->call), pr->msg, NULL);
 }
 
-static uint8_t cc_request_cause(const struct cc_call *call, enum sipi_release_req req, const sip_t *sip)
+uint8_t cc_request_cause(const struct cc_call *call, enum sipi_release_req req, const sip_t *sip)
 {
 	struct sipi_reason reason = {};
 	struct isup_cause cause = {};
@@ -296,42 +297,6 @@ static void cc_sip_r_invite(struct cc_sip_leg *leg, int status, const sip_t *sip
 		sip_trunk_ctr_inc(leg->trunk, SIP_TRUNK_CTR_FAILED);
 	osmo_fsm_inst_state_chg(leg->fi, CC_LEG_ST_RELEASING, 0, 0);
 	cc_sip_report_release(leg, cause.value, cause.location, status);
-}
-
-/* SUS/RES towards SIP: INFO with the message encapsulated (SIP-I/SIP-T
- * only; plain SIP has no mapping for them). */
-static void cc_sip_midcall_out(struct cc_sip_leg *leg, const struct cc_midcall *mc)
-{
-	su_home_t home[1] = { SU_HOME_INIT(home) };
-	struct sipi_body *b = NULL;
-
-	if (!leg->nh || leg->released || !sipi_profile_encapsulates(&leg->call->prof))
-		return;
-	if (sipi_body_build(leg, &leg->call->prof, NULL, mc->msg, &b) < 0 || !b)
-		return;
-	nua_info(leg->nh, SIPTAG_CONTENT_TYPE_STR(b->content_type),
-		 TAG_IF(b->content_disposition, SIPTAG_CONTENT_DISPOSITION_STR(b->content_disposition)),
-		 SIPTAG_PAYLOAD(sip_payload_create(home, b->data, b->len)), TAG_END());
-	su_home_deinit(home);
-	talloc_free(b);
-	cc_ladder(leg->call, CC_LADDER_OUT, CC_SIDE_SIP, "INFO (%s)", isup_msg_type_name(mc->msg->type));
-}
-
-/* An INFO of the dialog: SUS/RES in a SIP-I/SIP-T body go to ISUP. */
-static void cc_sip_i_info(struct cc_sip_leg *leg, const sip_t *sip)
-{
-	struct sipi_body_result *body = NULL;
-	struct cc_midcall mc = { .from = CC_SIDE_SIP };
-
-	if (!sip || !sip->sip_payload || sipi_body_parse(leg, &leg->call->prof, sip, &body) < 0 || !body)
-		return;
-	cc_ladder(leg->call, CC_LADDER_IN, CC_SIDE_SIP, "INFO (%s)",
-		  body->isup ? isup_msg_type_name(body->isup->type) : "no ISUP");
-	if (body->isup && (body->isup->type == ISUP_MSG_SUS || body->isup->type == ISUP_MSG_RES)) {
-		mc.msg = body->isup;
-		osmo_fsm_inst_dispatch(leg->call->fi, CC_EV_MIDCALL, &mc);
-	}
-	talloc_free(body);
 }
 
 static void cc_sip_leg_action(struct osmo_fsm_inst *fi, uint32_t event, void *data)
@@ -448,7 +413,7 @@ struct cc_sip_leg *cc_sip_leg_alloc_in(struct cc_call *call, nua_handle_t *nh, s
 }
 
 /* The profile of a SIP trunk's calls. */
-static void cc_trunk_profile(struct sipi_profile *p, const struct sip_trunk *t, int variant)
+void cc_trunk_profile(struct sipi_profile *p, const struct sip_trunk *t, int variant)
 {
 	sipi_profile_init(p, t->mode);
 	p->cause_map = t->cause_map;
@@ -548,129 +513,6 @@ fail:
 	return NULL;
 }
 
-/* The direction a peer's offer asks for, and the one our answer takes
- * (RFC 3264 6.1): sendonly <-> recvonly, inactive and sendrecv stay. */
-static const char *cc_sdp_answer_dir(const char *offer)
-{
-	if (strstr(offer, "a=sendonly"))
-		return "recvonly";
-	if (strstr(offer, "a=recvonly"))
-		return "sendonly";
-	if (strstr(offer, "a=inactive"))
-		return "inactive";
-	return "sendrecv";
-}
-
-/* base with its direction attributes replaced by dir (at the end, in the
- * media section of a single-stream SDP) and the o= version raised by
- * bump, as a changed SDP must (RFC 3264 8). */
-static char *cc_sdp_with_dir(void *ctx, const char *base, const char *dir, unsigned int bump)
-{
-	char *out = talloc_strdup(ctx, "");
-	const char *line = base;
-
-	while (out && *line) {
-		const char *eol = strchr(line, '\n');
-		size_t len = eol ? (size_t)(eol - line) : strlen(line);
-		unsigned long long sess, ver;
-		char user[64], rest[192];
-
-		if (len && line[len - 1] == '\r')
-			len--;
-		if (!strncmp(line, "a=sendrecv", 10) || !strncmp(line, "a=sendonly", 10) ||
-		    !strncmp(line, "a=recvonly", 10) || !strncmp(line, "a=inactive", 10)) {
-			/* dropped: the answer's own comes last */
-		} else if (len < sizeof(rest) && sscanf(line, "o=%63s %llu %llu %191[^\r\n]", user, &sess, &ver, rest) == 4) {
-			out = talloc_asprintf_append(out, "o=%s %llu %llu %s\r\n", user, sess, ver + bump, rest);
-		} else if (len) {
-			out = talloc_asprintf_append(out, "%.*s\r\n", (int)len, line);
-		}
-		line = eol ? eol + 1 : line + strlen(line);
-	}
-	return out ? talloc_asprintf_append(out, "a=%s\r\n", dir) : NULL;
-}
-
-/* A re-INVITE on the answered dialog: hold (sendonly/inactive) and
- * resume with an offer; anything else gets 488 and leaves the dialog as
- * it was (RFC 3261 14.2). */
-static void cc_sip_reinvite(struct cc_sip_leg *leg, const sip_t *sip)
-{
-	struct cc_call *call = leg->call;
-	const char *offer = cc_sdp_of(sip), *dir, *base;
-	char *answer;
-
-	cc_ladder(call, CC_LADDER_IN, CC_SIDE_SIP, "re-INVITE%s%s", offer ? " " : "",
-		  offer ? cc_sdp_answer_dir(offer) : "");
-	if (!offer || leg->fi->state != CC_LEG_ST_ANSWERED || leg->released || strlen(offer) > CC_SDP_MAX) {
-		nua_respond(leg->nh, SIP_488_NOT_ACCEPTABLE, TAG_END());
-		cc_ladder(call, CC_LADDER_OUT, CC_SIDE_SIP, "488");
-		return;
-	}
-	dir = cc_sdp_answer_dir(offer);
-	if (call->media && cc_media_set_mode(call->media, dir) < 0) {
-		nua_respond(leg->nh, SIP_488_NOT_ACCEPTABLE, TAG_END());
-		cc_ladder(call, CC_LADDER_OUT, CC_SIDE_SIP, "488");
-		return;
-	}
-	/* the gateway's answer again, or without a gateway the placeholder:
-	 * the offer itself */
-	base = call->media ? call->media_sdp : offer;
-	answer = base ? cc_sdp_with_dir(leg, base, dir, ++leg->sdp_version) : NULL;
-	cc_sip_respond(leg, answer ? 200 : 488, answer, NULL, NULL);
-	talloc_free(answer);
-}
-
-/* An UPDATE (RFC 3311), before or after answer.  Without a body it
- * only refreshes; with an offer it is answered like a hold/resume
- * re-INVITE.  An offer while the INVITE's own offer/answer is still open
- * gets 500 + Retry-After (we owe the answer) or 491 (we made the offer),
- * RFC 3311 5.2.  nua leaves UPDATE to us (NUTAG_APPL_METHOD). */
-static void cc_sip_update(struct cc_sip_leg *leg, const sip_t *sip)
-{
-	struct cc_call *call = leg->call;
-	nua_t *nua = g_app->sip->nua;
-	const char *offer = cc_sdp_of(sip), *dir, *base;
-	char *answer = NULL;
-
-	cc_ladder(call, CC_LADDER_IN, CC_SIDE_SIP, "UPDATE%s%s", offer ? " " : "",
-		  offer ? cc_sdp_answer_dir(offer) : "");
-	if (leg->released) {
-		nua_respond(leg->nh, SIP_481_NO_TRANSACTION, NUTAG_WITH_THIS(nua), TAG_END());
-		cc_ladder(call, CC_LADDER_OUT, CC_SIDE_SIP, "481 (UPDATE)");
-		return;
-	}
-	if (!offer) {
-		nua_respond(leg->nh, SIP_200_OK, NUTAG_WITH_THIS(nua), TAG_END());
-		cc_ladder(call, CC_LADDER_OUT, CC_SIDE_SIP, "200 (UPDATE)");
-		return;
-	}
-	if (!leg->sdp_done) {
-		if (leg->outgoing)
-			nua_respond(leg->nh, SIP_491_REQUEST_PENDING, NUTAG_WITH_THIS(nua), TAG_END());
-		else
-			nua_respond(leg->nh, SIP_500_INTERNAL_SERVER_ERROR, NUTAG_WITH_THIS(nua),
-				    SIPTAG_RETRY_AFTER_STR("1"), TAG_END());
-		cc_ladder(call, CC_LADDER_OUT, CC_SIDE_SIP, "%d (UPDATE)", leg->outgoing ? 491 : 500);
-		cc_ctr_inc(CC_CTR_UPDATE_REFUSED);
-		return;
-	}
-	dir = cc_sdp_answer_dir(offer);
-	base = call->media ? call->media_sdp : offer;
-	if (strlen(offer) > CC_SDP_MAX || !base || (call->media && cc_media_set_mode(call->media, dir) < 0) ||
-	    !(answer = cc_sdp_with_dir(leg, base, dir, ++leg->sdp_version))) {
-		nua_respond(leg->nh, SIP_488_NOT_ACCEPTABLE, NUTAG_WITH_THIS(nua), TAG_END());
-		cc_ladder(call, CC_LADDER_OUT, CC_SIDE_SIP, "488 (UPDATE)");
-		cc_ctr_inc(CC_CTR_UPDATE_REFUSED);
-		return;
-	}
-	nua_respond(leg->nh, SIP_200_OK, NUTAG_WITH_THIS(nua), SIPTAG_CONTENT_TYPE_STR("application/sdp"),
-		    SIPTAG_PAYLOAD_STR(answer), TAG_END());
-	cc_ladder(call, CC_LADDER_OUT, CC_SIDE_SIP, "200 (UPDATE, %s)", dir);
-	talloc_free(answer);
-}
-
-/* ---- nua -> the leg ---- */
-
 bool cc_sip_event(int event, int status, const char *phrase, nua_handle_t *nh, void *hmagic,
 		  const sip_t *sip, int callstate)
 {
@@ -740,148 +582,6 @@ bool cc_sip_event(int event, int status, const char *phrase, nua_handle_t *nh, v
 }
 
 /* ---- an INVITE arrives ---- */
-
-/* Refuse an INVITE before a call exists. */
-static void cc_refuse(struct nua_s *nua, nua_handle_t *nh, const sip_t *sip, uint8_t cause)
-{
-	struct sipi_profile p;
-	char reason[128];
-	uint16_t status;
-
-	cc_sipi_profile(&p, ISUP_VARIANT_ITU);
-	status = sipi_status_from_cause(p.cause_map, cause, CDR_LOC_TRANSIT);
-	cc_reason(reason, sizeof(reason), cause, CDR_LOC_TRANSIT);
-	/* spooled before the answer leaves, as for every refused attempt */
-	cdr_sip_refused(g_cdr, nua, sip, cause, CDR_LOC_TRANSIT);
-	nua_respond(nh, status, sip_status_phrase(status) ?: "Call Failed", SIPTAG_REASON_STR(reason), TAG_END());
-}
-
-/* The INVITE's body per the profile: SDP and, for SIP-I/SIP-T, the
- * encapsulated IAM.  \returns 0, or < 0 after the call was failed */
-static int cc_sip_body(struct cc_call *call, const sip_t *sip, struct sipi_body_result **out)
-{
-	struct sipi_reaction react;
-	int rc;
-
-	*out = NULL;
-	if (!sip->sip_payload || !sip->sip_payload->pl_len)
-		return 0;
-	rc = sipi_body_parse(call, &call->prof, sip, out);
-	if (rc == 0)
-		return 0;
-	sipi_body_reaction(rc, &react);
-	LOGPFSML(call->fi, LOGL_NOTICE, "INVITE body refused (%d): %u\n", rc, react.status);
-	cc_call_fail_status(call, react.cause ?: CC_CAUSE_INTERWORKING, react.status, CC_CTR_BODY_BAD);
-	return -EINVAL;
-}
-
-/* A SIP-I body's IAM whose called number differs from the Request-URI:
- * the Request-URI wins (doc/interworking.md); counted and logged. */
-static void cc_check_body_called(struct cc_call *call, const struct sipi_body_result *body, const char *called)
-{
-	struct isup_number num;
-
-	if (!body || !body->isup || body->isup->type != ISUP_MSG_IAM || !called)
-		return;
-	if (isup_msg_get_number(body->isup, ISUP_PAR_CALLED, &num) < 0 || !strcmp(num.digits, called))
-		return;
-	cc_ctr_inc(CC_CTR_BODY_MISMATCH);
-	LOGPFSML(call->fi, LOGL_NOTICE, "SIP-I body called %s disagrees with the Request-URI %s: URI wins\n",
-		 num.digits, called);
-}
-
-static int cc_build_iam(struct cc_call *call, const sip_t *sip, const struct sipi_body_result *body)
-{
-	su_home_t home[1] = { SU_HOME_INIT(home) };
-	struct sipi_invite_in in;
-	int rc;
-
-	/* the URI strings of in live in a Sofia home, not in talloc */
-	rc = sipi_invite_in_from_sip(home, sip, &in);
-	if (rc == 0)
-		rc = sipi_invite_to_iam(call, &call->prof, &in,
-					body && body->isup && body->isup->type == ISUP_MSG_IAM ? body : NULL,
-					&call->iam);
-	su_home_deinit(home);
-	return rc;
-}
-
-int cc_sip_invite(struct nua_s *nua, nua_handle_t *nh, const sip_t *sip)
-{
-	struct sipi_body_result *body = NULL;
-	struct sip_trunk *trunk = NULL;
-	const char *called, *calling, *sdp;
-	struct cc_sip_leg *leg;
-	struct cc_call *call;
-	int variant;
-
-	if (!g_cc)
-		return -ENOENT;
-	/* admission first: an unknown source is refused before routing */
-	if (sip_trunk_admit(nua, nh, sip, &trunk) < 0)
-		return 0;
-	if (!g_cc->routes.num)
-		return -ENOENT;
-	cc_ctr_inc(CC_CTR_CALL_IN);
-	if (trunk)
-		sip_trunk_ctr_inc(trunk, SIP_TRUNK_CTR_CALL_IN);
-	call = cc_call_alloc(CC_DIR_SIP_TO_ISUP);
-	if (!call) {
-		cc_refuse(nua, nh, sip, CC_CAUSE_CONGESTION);
-		return 0;
-	}
-	leg = cc_sip_leg_alloc_in(call, nh, trunk);
-	if (!leg) {
-		osmo_fsm_inst_term(call->fi, OSMO_FSM_TERM_ERROR, NULL);
-		cc_refuse(nua, nh, sip, CC_CAUSE_TEMP_FAILURE);
-		return 0;
-	}
-	if (trunk)
-		cc_trunk_profile(&call->prof, trunk, ISUP_VARIANT_ITU);
-	else
-		cc_sipi_profile(&call->prof, ISUP_VARIANT_ITU);
-	called = sip->sip_request ? url_number(sip->sip_request->rq_url) : NULL;
-	calling = sip->sip_from ? url_number(sip->sip_from->a_url) : NULL;
-	cc_ladder(call, CC_LADDER_IN, CC_SIDE_SIP, "INVITE %s", called ?: "?");
-	osmo_strlcpy(call->in_trunk, trunk ? trunk->name : "sip", sizeof(call->in_trunk));
-	leg->rel100 = trunk && trunk->rel100 != SIP_TRUNK_100REL_OFF &&
-		      (sip_has_feature(sip->sip_supported, "100rel") || sip_has_feature(sip->sip_require, "100rel"));
-	cdr_record_set(call->cdr, called_in, called ?: "");
-	cdr_record_set(call->cdr, calling_in, calling ?: "");
-	cdr_record_set(call->cdr, calling_out, calling ?: "");
-	cdr_record_set(call->cdr, ingress_trunk, call->in_trunk);
-	if (sip->sip_call_id) {
-		cdr_record_set(call->cdr, sip_call_id, sip->sip_call_id->i_id);
-		call->call_id = talloc_strndup(call, sip->sip_call_id->i_id, CDR_CALL_ID_MAX);
-	}
-
-	/* nua has already sent 100 Trying for the INVITE; one more from us
-	 * would only be a duplicate on the wire */
-	cc_ladder(call, CC_LADDER_OUT, CC_SIDE_SIP, "100");
-
-	if (!cc_call_lookup(call, called, calling, call->in_trunk))
-		return 0;
-	variant = cc_call_variant(call);
-	if (variant < 0) {
-		cc_call_fail(call, CC_CAUSE_NO_CIRCUIT, CC_CTR_FAIL_NO_CIRCUIT);
-		return 0;
-	}
-	call->prof.variant = variant;
-	if (cc_sip_body(call, sip, &body) < 0)
-		return 0;
-	sdp = body ? body->sdp : cc_sdp_of(sip);
-	if (sdp && strlen(sdp) <= CC_SDP_MAX)
-		call->sdp = talloc_strdup(call, sdp);
-	cc_check_body_called(call, body, called);
-	if (cc_build_iam(call, sip, body) < 0) {
-		LOGPFSML(call->fi, LOGL_NOTICE, "cannot build the IAM from the INVITE\n");
-		cc_call_fail(call, CC_CAUSE_INTERWORKING, CC_CTR_FAIL_IAM);
-		return 0;
-	}
-	talloc_free(body);
-	cc_call_proceed(call);
-	return 0;
-}
 
 int cc_sip_leg_init(void)
 {

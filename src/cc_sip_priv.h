@@ -1,0 +1,52 @@
+/* Call control: what the files of the SIP leg share (cc_sip_leg.c, the
+ * leg FSM; cc_sip_invite.c, an INVITE arrives; cc_sip_offer.c, mid-call
+ * offers; cc_sip_info.c, mid-call ISUP in INFO).  Not for other users.
+ *
+ * Copyright (C) 2026 Tandem contributors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <stdint.h>
+
+#include <sofia-sip/sip.h>
+#include <sofia-sip/url.h>
+
+#include "isup/sipi_cause.h"
+#include "isup/sipi_profile.h"
+#include "src/cc.h"
+
+struct isup_msg;
+struct sip_trunk;
+
+/*! The number of a SIP or tel URI (user part, tel host), NULL without. */
+const char *cc_url_number(const url_t *url);
+/*! The message's body when it is application/sdp, else NULL. */
+const char *cc_sdp_of(const sip_t *sip);
+/*! A response of an incoming leg with the body its profile asks for (SDP,
+ *  and for SIP-I/SIP-T the ISUP message), a Reason and a Contact. */
+void cc_sip_respond_contact(struct cc_sip_leg *leg, int status, const char *sdp, const struct isup_msg *isup,
+			    const char *reason, const char *contact);
+/*! cc_sip_respond_contact() without a Contact. */
+void cc_sip_respond(struct cc_sip_leg *leg, int status, const char *sdp, const struct isup_msg *isup,
+		    const char *reason);
+/*! A Q.850 Reason header value. */
+void cc_reason(char *buf, size_t len, uint8_t cause, int location);
+/*! The leg's far end released: tell the call. */
+void cc_sip_report_release(struct cc_sip_leg *leg, uint8_t cause, int location, uint16_t status);
+/*! The cause a CANCEL or BYE gives (its Reason, else the profile's rule). */
+uint8_t cc_request_cause(const struct cc_call *call, enum sipi_release_req req, const sip_t *sip);
+/*! The sipi profile of a SIP trunk's calls. */
+void cc_trunk_profile(struct sipi_profile *p, const struct sip_trunk *t, int variant);
+
+/* cc_sip_offer.c */
+/*! A re-INVITE on the dialog: hold / resume. */
+void cc_sip_reinvite(struct cc_sip_leg *leg, const sip_t *sip);
+/*! An UPDATE (RFC 3311). */
+void cc_sip_update(struct cc_sip_leg *leg, const sip_t *sip);
+
+/* cc_sip_info.c */
+/*! Pass a mid-call ISUP message of the other leg on in INFO. */
+void cc_sip_midcall_out(struct cc_sip_leg *leg, const struct cc_midcall *mc);
+/*! An INFO of the dialog. */
+void cc_sip_i_info(struct cc_sip_leg *leg, const sip_t *sip);
