@@ -16,7 +16,7 @@ BLD=${TOP_BUILDDIR:-$PWD}
 SECS=${1:-${FUZZ_SECONDS:-20}}
 shift || true
 TARGETS=("$@")
-[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(isup mgcp sipi)
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(isup mgcp sipi h248)
 
 CLANG=${CLANG:-$(command -v clang || true)}
 if [ -z "$CLANG" ]; then
@@ -31,6 +31,7 @@ sources_for() {
 	case "$1" in
 	isup) ls "$SRC"/isup/isup_*.c ;;
 	mgcp) ls "$SRC"/mgcp/mgcp_*.c ;;
+	h248) ls "$SRC"/mgcp/h248_*.c ;;
 	# the SIP-I body parser also needs Sofia-SIP
 	sipi) ls "$SRC"/isup/isup_*.c "$SRC"/isup/sipi_*.c; pkg-config --cflags --libs sofia-sip-ua ;;
 	*) echo "fuzz: unknown target $1" >&2; return 1 ;;
