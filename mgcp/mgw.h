@@ -124,6 +124,7 @@ struct mgw_endpoint;
 struct mgw_xcode;
 struct mgw_chan;
 struct mgw_span;
+struct mgw_h248;
 
 /*! One RTP connection of an endpoint. */
 struct mgw_conn {
@@ -184,6 +185,8 @@ struct mgw_endpoint {
 	char request_id[MGCP_ID_MAX + 1];
 	bool has_notified_entity;
 	struct sockaddr_in notified_entity;
+	/*! carries an H.248 context (mgcp/mgw_h248.h): MGCP commands leave it alone */
+	bool h248;
 };
 
 /*! The gateway. */
@@ -213,6 +216,8 @@ struct mgw {
 	struct sockaddr_in cmd_from;	/* sender of the command being executed */
 	struct llist_head ntfy_pending;	/* NTFYs not answered yet, oldest first */
 	unsigned int n_ntfy_pending;
+	/*! the H.248 side (mgcp/mgw_h248.h), off unless a controller is set */
+	struct mgw_h248 *h248;
 };
 
 /*! The VTY's commands reach the gateway through this. */
@@ -254,6 +259,9 @@ void mgw_vty_init(struct mgw *mgw);
 
 /*! Open the MGCP UDP socket. */
 int mgw_mgcp_open(struct mgw *mgw);
+/*! Bind a UDP socket on @ip:@port and register it with @cb; 0 or a negative errno. */
+int mgw_udp_open(struct osmo_fd *ofd, const char *ip, uint16_t port, int (*cb)(struct osmo_fd *, unsigned int),
+		 void *data);
 /*! Handle one received datagram from @from; answers it when it is a command. */
 void mgw_mgcp_rx(struct mgw *mgw, const char *buf, size_t len, const struct sockaddr_in *from);
 /*! Send @msg to @to; returns 0 or a negative errno/codec error. */
@@ -267,6 +275,11 @@ void mgw_trans_flush(struct mgw *mgw);
 
 /*! Execute command @cmd and fill the response @resp. */
 void mgw_cmd_exec(struct mgw *mgw, const struct mgcp_msg *cmd, struct mgcp_msg *resp);
+/*! Apply mode, LCO and remote SDP of @cmd to @conn as CRCX (@creating)
+ *  or MDCX would; 0 or an RFC 3435 code.  H.248 uses it too. */
+unsigned int mgw_conn_apply(struct mgw *mgw, struct mgw_conn *conn, const struct mgcp_msg *cmd, bool creating);
+/*! Put @conn's local SDP into @resp (MGCP_P_SDP). */
+void mgw_conn_local_sdp(struct mgw *mgw, struct mgw_conn *conn, struct mgcp_msg *resp);
 
 /* mgw_rsip.c: restart procedure towards the call agent (osmo_fsm) */
 

@@ -15,6 +15,7 @@
 #include <osmocom/core/utils.h>
 
 #include "mgcp/mgw.h"
+#include "mgcp/mgw_h248.h"
 #include "src/tandem_log.h"
 
 struct mgw *g_mgw;
@@ -131,6 +132,11 @@ struct mgw *mgw_alloc(void *ctx)
 		return NULL;
 	}
 	osmo_tdefs_reset(mgw->tdefs);
+	mgw->h248 = mgw_h248_alloc(mgw);
+	if (!mgw->h248) {
+		talloc_free(mgw);
+		return NULL;
+	}
 	g_mgw = mgw;
 	return mgw;
 }
@@ -170,6 +176,11 @@ int mgw_start(struct mgw *mgw)
 		mgw_spans_stop(mgw);
 		return rc;
 	}
+	rc = mgw_h248_start(mgw->h248);
+	if (rc < 0) {
+		mgw_spans_stop(mgw);
+		return rc;
+	}
 	mgw->running = true;
 	LOGP(DMGW, LOGL_NOTICE, "MGCP on %s:%u, domain %s, %u rtpbridge endpoints, RTP %s:%u-%u\n",
 	     mgw->cfg.bind_ip, mgw->cfg.bind_port, mgw->cfg.domain, mgw->n_endpoints, mgw->cfg.rtp_ip,
@@ -184,6 +195,7 @@ void mgw_stop(struct mgw *mgw)
 	if (!mgw->running)
 		return;
 	mgw_rsip_shutdown(mgw);
+	mgw_h248_stop(mgw->h248);
 	mgw_spans_stop(mgw);
 	for (i = 0; i < mgw->n_endpoints; i++) {
 		for (j = 0; j < MGW_CONNS_PER_EP; j++) {

@@ -32,7 +32,8 @@ static void resp_code(struct mgcp_msg *resp, const struct mgcp_msg *cmd, unsigne
 
 static bool target_matches(const struct cmd_target *t, const struct mgw_endpoint *ep)
 {
-	return !strncasecmp(ep->name, t->prefix, strlen(t->prefix));
+	/* an endpoint carrying an H.248 context is not MGCP's to touch */
+	return !ep->h248 && !strncasecmp(ep->name, t->prefix, strlen(t->prefix));
 }
 
 /* Resolve the command's endpoint; returns 0 or an RFC 3435 code.  A
@@ -61,6 +62,8 @@ static unsigned int cmd_target(struct mgw *mgw, const struct mgcp_msg *cmd, stru
 		return MGCP_RC_UNKNOWN_ENDPOINT;
 	}
 	t->ep = mgw_endp_find(mgw, local);
+	if (t->ep && t->ep->h248)
+		return MGCP_RC_NO_RESOURCES_NOW;
 	return t->ep ? 0 : MGCP_RC_UNKNOWN_ENDPOINT;
 }
 
@@ -636,4 +639,14 @@ void mgw_cmd_exec(struct mgw *mgw, const struct mgcp_msg *cmd, struct mgcp_msg *
 		return;
 	}
 	mgw_ctr_inc(mgw, ok);
+}
+
+unsigned int mgw_conn_apply(struct mgw *mgw, struct mgw_conn *conn, const struct mgcp_msg *cmd, bool creating)
+{
+	return conn_apply(mgw, conn, cmd, creating);
+}
+
+void mgw_conn_local_sdp(struct mgw *mgw, struct mgw_conn *conn, struct mgcp_msg *resp)
+{
+	resp_sdp(mgw, conn, resp);
 }

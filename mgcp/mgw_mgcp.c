@@ -257,12 +257,13 @@ static int mgw_mgcp_cb(struct osmo_fd *ofd, unsigned int what)
 	return 0;
 }
 
-int mgw_mgcp_open(struct mgw *mgw)
+int mgw_udp_open(struct osmo_fd *ofd, const char *ip, uint16_t port, int (*cb)(struct osmo_fd *, unsigned int),
+		 void *data)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(mgw->cfg.bind_port) };
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(port) };
 	int fd, rc;
 
-	if (inet_pton(AF_INET, mgw->cfg.bind_ip, &sin.sin_addr) != 1)
+	if (inet_pton(AF_INET, ip, &sin.sin_addr) != 1)
 		return -EINVAL;
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
@@ -272,12 +273,17 @@ int mgw_mgcp_open(struct mgw *mgw)
 		close(fd);
 		return rc;
 	}
-	osmo_fd_setup(&mgw->mgcp_ofd, fd, OSMO_FD_READ, mgw_mgcp_cb, mgw, 0);
-	rc = osmo_fd_register(&mgw->mgcp_ofd);
+	osmo_fd_setup(ofd, fd, OSMO_FD_READ, cb, data, 0);
+	rc = osmo_fd_register(ofd);
 	if (rc < 0) {
 		close(fd);
-		mgw->mgcp_ofd.fd = -1;
+		ofd->fd = -1;
 		return rc;
 	}
 	return 0;
+}
+
+int mgw_mgcp_open(struct mgw *mgw)
+{
+	return mgw_udp_open(&mgw->mgcp_ofd, mgw->cfg.bind_ip, mgw->cfg.bind_port, mgw_mgcp_cb, mgw);
 }

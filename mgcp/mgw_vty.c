@@ -22,6 +22,7 @@
 
 #include "config.h"
 #include "mgcp/mgw.h"
+#include "mgcp/mgw_h248.h"
 #include "mgcp/mgw_span_chan.h"
 #include "mgcp/mgw_xcode.h"
 
@@ -37,6 +38,7 @@ static struct cmd_node mgw_node = {
 
 static struct osmo_tdef_group mgw_tdef_groups[] = {
 	{ .name = "mgw", .desc = "Media gateway timers" },
+	{ .name = "h248", .desc = "H.248 side timers" },
 	{}
 };
 
@@ -202,6 +204,7 @@ static int mgw_config_write(struct vty *vty)
 	for (i = 0; i < cfg->n_codec_pref; i++)
 		vty_out(vty, " %s", mgcp_codecs[cfg->codec_pref[i]].name);
 	vty_out(vty, "%s", VTY_NEWLINE);
+	mgw_h248_config_write(vty, g_mgw->h248);
 	osmo_tdef_vty_groups_write(vty, " ");
 	return CMD_SUCCESS;
 }
@@ -349,6 +352,8 @@ void mgw_vty_init(struct mgw *mgw)
 	install_element(MGW_NODE, &cfg_num_ep_cmd);
 	install_element(MGW_NODE, &cfg_codec_pref_cmd);
 	mgw_tdef_groups[0].tdefs = mgw->tdefs;
+	mgw_tdef_groups[1].tdefs = mgw->h248->tdefs;
+	mgw_h248_vty_init(mgw->h248, MGW_NODE);
 	osmo_tdef_vty_groups_init(MGW_NODE, mgw_tdef_groups);
 	mgw_span_vty_init();
 

@@ -170,8 +170,9 @@ def sdp(port, pts=(8,), ptime=20, rtpmap=()):
     return "\r\n".join(lines) + "\r\n"
 
 
-def counter(vty, name):
-    out = vty.cmd("show mgw counters")
+def counter(vty, name, show="show mgw counters"):
+    """Counter @name as the VTY command @show lists it ("name: value")."""
+    out = vty.cmd(show)
     m = re.search(r"^\s*%s:\s+(\d+)" % re.escape(name), out, re.M)
     if not m:
         raise AssertionError("counter %s not in:\n%s" % (name, out))

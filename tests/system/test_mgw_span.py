@@ -80,6 +80,49 @@ def toned_blocks(pcm, block=160, rms=1000):
     return [v for b in loud[3:-3] for v in b], len(loud)
 
 
+def satop_packet(seq, frames=None, cw=None, rtp=True, pt=96, rtp_seq=None, version=2):
+    """A SAToP packet of the span's far end: 8 E1 frames, idle unless given."""
+    payload = frames if frames is not None else bytes([0xd5]) * 256
+    out = b""
+    if rtp:
+        out += struct.pack("!BBHII", version << 6, pt, seq if rtp_seq is None else rtp_seq, seq * 8, 0xabc)
+    out += struct.pack("!BBH", 0, 0, seq) if cw is None else cw
+    return out + payload
+
+
+def check_tone_from_timeslot(tc, peer, span_port, sink, ts, freq=800.0):
+    """A @freq tone in timeslot @ts of what @peer sends to the span at
+    @span_port (1 ms per packet) must reach @sink as A-law RTP."""
+    pcm = [alaw_encode(v) for v in tone(8 * 600, freq=freq, amp=6000.0)]
+    for i in range(600):
+        frames = bytearray([0xd5]) * 256
+        frames[ts::32] = bytes(pcm[i * 8:(i + 1) * 8])
+        peer.sendto(satop_packet(100 + i, bytes(frames)), ("127.0.0.1", span_port))
+        if i % 10 == 9:
+            time.sleep(0.01)
+    got = [parse_rtp(p) for p in drain(sink, 0.5)]
+    tc.assertTrue(got and all(p["pt"] == 8 for p in got))
+    audio = [alaw_decode(b) for p in got for b in p["payload"]]
+    tonepcm, n_loud = toned_blocks(audio)
+    tc.assertGreaterEqual(n_loud, 20)
+    tc.assertGreater(goertzel(tonepcm, freq) / mean_square(tonepcm), 0.9)
+
+
+def check_tone_to_timeslot(tc, peer, sink, port, ts, freq=1000.0):
+    """A @freq tone sent as RTP from @sink to the gateway's @port must come
+    out in timeslot @ts of the span packets @peer gets, and nowhere else."""
+    drain(peer, 0.05)
+    wire = []
+    # read while sending: 1000 packets a second would fill the socket buffer
+    Sender(sink, port).pcma_tone(40, freq, also=lambda: wire.extend(pending(peer)))
+    wire += drain(peer, 0.2)
+    pcm = [alaw_decode(b) for p in wire for b in p[16:][ts::32]]
+    tonepcm, n_loud = toned_blocks(pcm, block=80)
+    tc.assertGreaterEqual(n_loud, 20)
+    tc.assertGreater(goertzel(tonepcm, freq) / mean_square(tonepcm), 0.9)
+    tc.assertEqual(set(b for p in wire for b in p[16:][ts + 1::32]), {0xD5})
+
+
 class Sender:
     """Paced RTP source: a packet every ptime, as a phone would send."""
 
@@ -430,12 +473,7 @@ class SpanWire(SpanTestCase):
         self.proc, self.vty, self.ca = self.start_gw(span_config(2, self.span_port, port_of(self.peer)), "mgw")
 
     def satop(self, seq, frames=None, cw=None, rtp=True, pt=96, rtp_seq=None, version=2):
-        payload = frames if frames is not None else bytes([0xd5]) * 256
-        out = b""
-        if rtp:
-            out += struct.pack("!BBHII", version << 6, pt, seq if rtp_seq is None else rtp_seq, seq * 8, 0xabc)
-        out += struct.pack("!BBH", 0, 0, seq) if cw is None else cw
-        return out + payload
+        return satop_packet(seq, frames, cw, rtp, pt, rtp_seq, version)
 
     def test_packets_on_the_wire(self):
         pkts = drain(self.peer, 0.3)
@@ -469,30 +507,8 @@ class SpanWire(SpanTestCase):
         self.addCleanup(sink.close)
         r = self.crcx(self.ca, "ds/e1-2/3@mgw", sdp_text=sdp(port_of(sink)))
         conn_port = resp_sdp_port(r)[0]
-        # span -> RTP: an 800 Hz tone on timeslot 3, 1 ms per packet
-        pcm = [alaw_encode(v) for v in tone(8 * 600, freq=800.0, amp=6000.0)]
-        for i in range(600):
-            frames = bytearray([0xd5]) * 256
-            frames[3::32] = bytes(pcm[i * 8:(i + 1) * 8])
-            self.peer.sendto(self.satop(100 + i, bytes(frames)), ("127.0.0.1", self.span_port))
-            if i % 10 == 9:
-                time.sleep(0.01)
-        got = [parse_rtp(p) for p in drain(sink, 0.5)]
-        audio = [alaw_decode(b) for p in got for b in p["payload"]]
-        tonepcm, n_loud = toned_blocks(audio)
-        self.assertGreaterEqual(n_loud, 20)
-        self.assertGreater(goertzel(tonepcm, 800) / mean_square(tonepcm), 0.9)
-        # RTP -> span: a 1000 Hz tone comes out in timeslot 3 of our packets
-        drain(self.peer, 0.05)
-        wire = []
-        # read while sending: 1000 packets a second would fill the socket buffer
-        Sender(sink, conn_port).pcma_tone(40, 1000.0, also=lambda: wire.extend(pending(self.peer)))
-        wire += drain(self.peer, 0.2)
-        ts3 = [alaw_decode(b) for p in wire for b in p[16:][3::32]]
-        tonepcm, n_loud = toned_blocks(ts3, block=80)
-        self.assertGreaterEqual(n_loud, 20)
-        self.assertGreater(goertzel(tonepcm, 1000) / mean_square(tonepcm), 0.9)
-        self.assertEqual(set(b for p in wire for b in p[16:][4::32]), {0xD5})
+        check_tone_from_timeslot(self, self.peer, self.span_port, sink, 3)
+        check_tone_to_timeslot(self, self.peer, sink, conn_port, 3)
 
         # bad packets: dropped and counted, the span carries on
         before = counter(self.vty, "span:malformed")
