@@ -20,6 +20,8 @@ import csv
 import glob
 import os
 import re
+import shlex
+import signal
 import shutil
 import subprocess
 import sys
@@ -209,7 +211,7 @@ def td_config(vty_port, sip_port, pc, asp, as_name, rctx, stp_port, asp_port, re
 class Chain:
     """osmo-stp, tandemd A and B, SIPp UAS behind B; torn down by stop()."""
 
-    def __init__(self, tmp):
+    def __init__(self, tmp, heaptrack=False):
         self.tmp, self.procs = tmp, []
         env = ss7test.ss7_env()
         stp_port, a_asp, b_asp = (tt.free_port(udp=False) for _ in range(3))
@@ -235,8 +237,17 @@ class Chain:
         self.uas = start_uas(tmp, self.uas_port)
         self.procs.append(self.uas)
         tandemd = os.path.join(tt.BUILDDIR, "src", "tandemd")
-        self.a = self._start("tandemd-a", [tandemd, "-c", self._write("a.cfg", cfg_a)], env)
-        self.b = self._start("tandemd-b", [tandemd, "-c", self._write("b.cfg", cfg_b)], env)
+        # Under heaptrack (or BENCH_WRAP_A / BENCH_WRAP_B, any command to
+        # run that tandemd under) the heap in use can be read afterwards.
+        self.heaptrack = {}
+        wrap_a = shlex.split(os.environ.get("BENCH_WRAP_A", ""))
+        wrap_b = shlex.split(os.environ.get("BENCH_WRAP_B", ""))
+        if heaptrack:
+            self.heaptrack = {"a": os.path.join(tmp, "heaptrack-a"), "b": os.path.join(tmp, "heaptrack-b")}
+            wrap_a, wrap_b = (["heaptrack", "-o", self.heaptrack[x]] for x in "ab")
+        self.t0 = time.monotonic()
+        self.a = self._start("tandemd-a", wrap_a + [tandemd, "-c", self._write("a.cfg", cfg_a)], env)
+        self.b = self._start("tandemd-b", wrap_b + [tandemd, "-c", self._write("b.cfg", cfg_b)], env)
         for port in (self.a_vty, self.b_vty):
             tt.wait_for(lambda: tt.port_open(port), 20, "tandemd VTY %d" % port)
         self.vty_a, self.vty_b = tt.Vty(self.a_vty, timeout=30), tt.Vty(self.b_vty, timeout=30)
@@ -260,14 +271,40 @@ class Chain:
     def idle(vty):
         return sum(int(n) for n in re.findall(r"circuits \d+: idle (\d+)", vty.cmd("show isup trunks")))
 
+    @staticmethod
+    def tandemd_pid(proc):
+        """The tandemd process itself, also when it runs under a wrapper."""
+        todo = [proc.pid]
+        while todo:
+            pid = todo.pop(0)
+            try:
+                with open("/proc/%d/comm" % pid) as f:
+                    if f.read().strip() == "tandemd":
+                        return pid
+                with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
+                    todo += [int(c) for c in f.read().split()]
+            except OSError:
+                continue
+        return proc.pid
+
     def rss_kb(self, proc):
-        with open("/proc/%d/status" % proc.pid) as f:
+        with open("/proc/%d/status" % self.tandemd_pid(proc)) as f:
             return int(re.search(r"VmRSS:\s+(\d+)", f.read()).group(1))
 
     def stop(self):
         for p in reversed(self.procs):
             if p.poll() is None:
-                p.terminate()
+                pid = self.tandemd_pid(p)
+                if pid != p.pid:
+                    # under a wrapper: end tandemd itself so the wrapper
+                    # writes its results and exits on its own
+                    os.kill(pid, signal.SIGTERM)
+                    try:
+                        p.wait(timeout=60)
+                    except subprocess.TimeoutExpired:
+                        pass
+                if p.poll() is None:
+                    p.terminate()
         for p in self.procs:
             try:
                 p.wait(timeout=15)
@@ -304,7 +341,31 @@ def bench_chain(tmp, rates, seconds, hold_ms):
     return results
 
 
-def bench_memory(tmp, concurrent, rate, settle_s=40):
+def heap_timeline(path):
+    """(seconds since start, heap bytes in use) of a heaptrack recording."""
+    files = glob.glob(path + "*.zst") + glob.glob(path + "*.gz")
+    if not files:
+        return []
+    massif = path + ".massif"
+    subprocess.run(["heaptrack_print", "-M", massif, "-p", "0", "-a", "0", "-T", "0", "-l", "0", files[0]],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=600)
+    points, t = [], None
+    with open(massif) as f:
+        for line in f:
+            if line.startswith("time="):
+                t = float(line[5:])
+            elif line.startswith("mem_heap_B=") and t is not None:
+                points.append((t, int(line[11:])))
+    return points
+
+
+def heap_at(points, t):
+    """Heap in use at t seconds: the last snapshot before it."""
+    before = [b for s, b in points if s <= t]
+    return before[-1] if before else None
+
+
+def bench_memory(tmp, concurrent, rate, settle_s=40, heaptrack=False):
     """RSS growth of tandemd A and B per established call.
 
     SIP transactions outlive the call set-up (an INVITE server transaction
@@ -312,8 +373,10 @@ def bench_memory(tmp, concurrent, rate, settle_s=40):
     given back to the system.  So the calls are set up in two halves, each
     followed by settle_s seconds: the second half reuses what the first
     half's transactions freed, and the RSS growth between the two points
-    is what an established call keeps."""
-    chain = Chain(tmp)
+    is what an established call keeps.  With heaptrack, also the growth of
+    the heap in use (bytes the program asked malloc for, without malloc's
+    own overhead) between the same two points."""
+    chain = Chain(tmp, heaptrack)
     sipps = []
     try:
         half = concurrent // 2
@@ -332,19 +395,26 @@ def bench_memory(tmp, concurrent, rate, settle_s=40):
                 return int(m.group(1)) >= n if m else False
             tt.wait_for(established, half / rate + 60, "%d calls up" % n, interval=1)
             time.sleep(settle_s)
-            return chain.rss_kb(chain.a), chain.rss_kb(chain.b)
+            return chain.rss_kb(chain.a), chain.rss_kb(chain.b), time.monotonic() - chain.t0
 
         rss1 = wave(half)
         rss2 = wave(2 * half)
-        per_call = [(b - a) * 1024.0 / half for a, b in zip(rss1, rss2)]
+        per_call = [(b - a) * 1024.0 / half for a, b in zip(rss1[:2], rss2[:2])]
         print("memory: %d -> %d established calls: %.0f B/call in tandemd A (SIP in, ISUP out), "
               "%.0f B/call in tandemd B (ISUP in, SIP out)" % (half, 2 * half, per_call[0], per_call[1]))
-        return per_call
     finally:
         for p in sipps:
             p.terminate()
             p.wait(timeout=30)
         chain.stop()
+    if chain.heaptrack:
+        heap = []
+        for x in "ab":
+            points = heap_timeline(chain.heaptrack[x])
+            h1, h2 = heap_at(points, rss1[2]), heap_at(points, rss2[2])
+            heap.append((h2 - h1) / half if h1 is not None and h2 is not None else float("nan"))
+        print("heap in use: %.0f B/call in tandemd A, %.0f B/call in tandemd B (heaptrack)" % tuple(heap))
+    return per_call
 
 
 def best_clean(steps):
@@ -360,17 +430,25 @@ def main():
     ap.add_argument("--concurrent", type=int, default=3900,
                     help="established calls for the memory figure (the 4 trunks have 4000 circuits)")
     ap.add_argument("--skip-kamailio", action="store_true")
+    ap.add_argument("--memory-only", action="store_true",
+                    help="only the memory figure (no call-rate steps, no Kamailio)")
+    ap.add_argument("--heaptrack", action="store_true",
+                    help="run both tandemds under heaptrack and also print the heap in use per call")
     args = ap.parse_args()
     if not KAMAILIO or not tt.SIPP:
         print("bench_chain: needs kamailio and sipp (apt-get install kamailio sip-tester)")
         return 0
+    if args.heaptrack and not shutil.which("heaptrack"):
+        print("bench_chain: --heaptrack needs heaptrack (apt-get install heaptrack)")
+        return 0
     rates = [int(r) for r in args.rates.split(",")]
     tmp = tempfile.mkdtemp(prefix="bench-chain-")
     try:
-        ours = bench_chain(tmp, rates, args.seconds, args.hold_ms)
+        ours = [] if args.memory_only else bench_chain(tmp, rates, args.seconds, args.hold_ms)
         ob = best_clean(ours)
-        print("tandem chain: highest clean rate %s" % (("%d cps" % ob.rate) if ob else "none"))
-        if not args.skip_kamailio:
+        if not args.memory_only:
+            print("tandem chain: highest clean rate %s" % (("%d cps" % ob.rate) if ob else "none"))
+        if not args.skip_kamailio and not args.memory_only:
             kam = bench_kamailio(tmp, rates, args.seconds, args.hold_ms)
             kb = best_clean(kam)
             print("kamailio: highest clean rate %s" % (("%d cps" % kb.rate) if kb else "none"))
@@ -379,7 +457,7 @@ def main():
                     print("ratio at %d cps: tandemd CPU/call / kamailio CPU/call = %.2f" %
                           (o.rate, (o.cpu / o.ok) / (k.cpu / k.ok)))
         if args.concurrent:
-            bench_memory(tmp, args.concurrent, min(500, max(rates)))
+            bench_memory(tmp, args.concurrent, min(500, max(rates)), heaptrack=args.heaptrack)
     finally:
         if os.environ.get("BENCH_KEEP"):
             print("kept", tmp)

@@ -398,7 +398,10 @@ int isup_decode_ex(void *ctx, enum isup_variant variant, unsigned int flags,
 	if (len > ISUP_MAX_MSG_LEN)
 		return isup_fail(err, ISUP_ERR_LENGTH, ISUP_MAX_MSG_LEN, false, 0);
 
-	msg = isup_msg_alloc_pooled(ctx, variant, len);
+	if (flags & ISUP_DEC_COMPACT)
+		msg = isup_msg_alloc(ctx, variant, 0);
+	else
+		msg = isup_msg_alloc_pooled(ctx, variant, len);
 	if (!msg)
 		return isup_fail(err, ISUP_ERR_NOMEM, 0, false, 0);
 	if (len) {

@@ -101,6 +101,10 @@ enum isup_decode_flags {
 	/*! reject unknown message types, trailing octets and a missing end
 	 *  of optional parameters octet */
 	ISUP_DEC_STRICT = 1 << 1,
+	/*! the message is kept long (a call's IAM): allocate it piece by
+	 *  piece at its exact size instead of from a pool sized for the
+	 *  worst case, which is several kB */
+	ISUP_DEC_COMPACT = 1 << 2,
 };
 
 /*! Decode a message.  Never reads outside buf[0..len).

@@ -285,7 +285,9 @@ int sipi_invite_to_iam(void *ctx, const struct sipi_profile *p, const struct sip
 	*out = NULL;
 	if (body && body->isup && !body->isup_ignored && body->isup->type == ISUP_MSG_IAM &&
 	    sipi_profile_encapsulates(p)) {
-		if (isup_decode(ctx, body->variant, body->isup_raw, body->isup_len, &iam, NULL) < 0)
+		/* compact: the call keeps its IAM as long as it lasts */
+		if (isup_decode_ex(ctx, body->variant, ISUP_DEC_COMPACT, body->isup_raw, body->isup_len,
+				   &iam, NULL) < 0)
 			return -SIPI_ERR_ISUP;
 		from_body = true;
 	} else {

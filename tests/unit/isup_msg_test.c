@@ -97,7 +97,7 @@ static void check_vec(const struct vec *v, enum isup_variant variant)
 {
 	uint8_t buf[512], cbuf[514];
 	struct isup_err_detail err;
-	struct isup_msg *msg;
+	struct isup_msg *msg, *copy;
 	size_t len = isup_t_hex(v->hex, buf, sizeof(buf));
 	int rc;
 
@@ -114,6 +114,12 @@ static void check_vec(const struct vec *v, enum isup_variant variant)
 	talloc_free(msg);
 	rc = isup_decode_ex(tt_ctx, variant, ISUP_DEC_STRICT, buf, len, &msg, NULL);
 	ck_assert_int_eq(rc, 0);
+	/* a compact decode (a call's long-lived IAM) is the same message */
+	rc = isup_decode_ex(tt_ctx, variant, ISUP_DEC_COMPACT, buf, len, &copy, NULL);
+	ck_assert_int_eq(rc, 0);
+	ck_assert(isup_msg_equal(msg, copy));
+	isup_t_assert_encodes(copy, false, buf, len);
+	talloc_free(copy);
 	talloc_free(msg);
 
 	/* the same with a CIC in front: 0x0123 in ITU/China, 0x2abc in ANSI */
@@ -428,6 +434,11 @@ START_TEST(test_layouts)
 	for (i = 0; i < ARRAY_SIZE(odd); i++) {
 		len = isup_t_hex(odd[i], buf, sizeof(buf));
 		ck_assert_int_eq(isup_decode(tt_ctx, ISUP_VARIANT_ITU, buf, len, &msg, NULL), 0);
+		isup_t_assert_encodes(msg, false, buf, len);
+		talloc_free(msg);
+		/* odd layouts survive a compact decode too */
+		ck_assert_int_eq(isup_decode_ex(tt_ctx, ISUP_VARIANT_ITU, ISUP_DEC_COMPACT, buf, len,
+						&msg, NULL), 0);
 		isup_t_assert_encodes(msg, false, buf, len);
 		talloc_free(msg);
 	}
