@@ -358,6 +358,12 @@ int isup_trunk_group_block(struct isup_trunk *trunk, uint16_t first, uint16_t la
 /*! Call control: send an IAM on a seized idle circuit (msg's CIC is set
  *  here).  \returns 0 or < 0. */
 int isup_circuit_setup(struct isup_circuit *c, struct isup_msg *iam);
+/*! Call control, overlap: send a SAM with more digits of the called
+ *  number (0-9, a trailing 'F' for ST) on an outgoing call whose IAM is
+ *  out and no ACM came yet; T7 restarts (Q.764 2.1.2, T7 runs from the
+ *  latest address message).  \returns 0, -EINVAL (bad digits, or the
+ *  call is past that point) or < 0 when sending failed. */
+int isup_circuit_sam(struct isup_circuit *c, const char *digits);
 /*! Operator test call: IAM with a called number on circuit c. */
 int isup_circuit_test_call(struct isup_circuit *c, const char *called);
 /*! Call control: release the call with a Q.850 cause (REL). */
@@ -365,6 +371,17 @@ int isup_circuit_release(struct isup_circuit *c, uint8_t cause);
 /*! Call control: send ACM (incoming call) / ANM.  \returns 0 or < 0 */
 int isup_circuit_alert(struct isup_circuit *c);
 int isup_circuit_answer(struct isup_circuit *c);
+/*! Call control: send an ACM carrying the parameters of params (of any
+ *  message type, e.g. an ACM that came encapsulated in SIP-I, or one
+ *  built from a 18x); the fixed backward call indicators of
+ *  isup_circuit_alert() when params has none.  params may be NULL.
+ *  \returns 0, -EINVAL when the circuit is not awaiting the ACM, or < 0 */
+int isup_circuit_alert_msg(struct isup_circuit *c, const struct isup_msg *params);
+/*! Call control: answer with ANM, or CON when no ACM went out (Q.764
+ *  2.1.7), carrying the parameters of params (may be NULL); a CON gets
+ *  the fixed backward call indicators when params has none.
+ *  \returns 0, -EINVAL when the call cannot be answered now, or < 0 */
+int isup_circuit_answer_msg(struct isup_circuit *c, const struct isup_msg *params);
 
 /*! Continuity check equipment (cot_test): the check tone came back (ok)
  *  or not.  \returns 0, or -EINVAL when no check runs on c. */

@@ -430,6 +430,33 @@ int isup_circuit_setup(struct isup_circuit *c, struct isup_msg *iam)
 	return 0;
 }
 
+int isup_circuit_sam(struct isup_circuit *c, const char *digits)
+{
+	struct isup_number num = {};
+	struct isup_msg *sam;
+	size_t n = digits ? strlen(digits) : 0;
+	int rc;
+
+	if (c->fi->state != ISUP_CIRC_ST_OUT_IAM || !n || n > ISUP_NUMBER_MAX_DIGITS ||
+	    strspn(digits, "0123456789") < n - 1 ||
+	    !((digits[n - 1] >= '0' && digits[n - 1] <= '9') || digits[n - 1] == 'F'))
+		return -EINVAL;
+	sam = isup_msg_alloc(c->trunk, c->trunk->cfg.variant, ISUP_MSG_SAM);
+	if (!sam)
+		return -ENOMEM;
+	sam->has_cic = true;
+	sam->cic = c->cic;
+	osmo_strlcpy(num.digits, digits, sizeof(num.digits));
+	rc = isup_msg_set_number(sam, ISUP_PAR_SUBSEQUENT, &num);
+	if (rc >= 0)
+		rc = isup_trunk_send(c->trunk, sam);
+	talloc_free(sam);
+	if (rc < 0)
+		return rc;
+	isup_circuit_state_chg(c, ISUP_CIRC_ST_OUT_IAM, ISUP_T7);
+	return 0;
+}
+
 static struct isup_msg *test_iam(struct isup_trunk *trunk, const char *called)
 {
 	static const uint8_t nci = 0x00, fci[2] = { 0x60, 0x01 }, cpc = 0x0a, tmr = 0x00;
@@ -488,22 +515,46 @@ int isup_circuit_release(struct isup_circuit *c, uint8_t cause)
 	return 0;
 }
 
-int isup_circuit_alert(struct isup_circuit *c)
+/* A backward message of type for the circuit's call: the parameters of
+ * params (call control's, any type) in the part the type's format gives
+ * them, and the fixed backward call indicators when they are mandatory
+ * and params has none. */
+static struct isup_msg *backward_msg(struct isup_circuit *c, uint8_t type, const struct isup_msg *params)
 {
+	/* charge, subscriber free, ordinary subscriber; ISUP all the way,
+	 * ISDN access */
 	static const uint8_t bci[2] = { 0x16, 0x14 };
+	struct isup_msg *msg = isup_msg_alloc(c->trunk, c->trunk->cfg.variant, type);
+	unsigned int i;
+	int rc = 0;
+
+	if (!msg)
+		return NULL;
+	msg->has_cic = true;
+	msg->cic = c->cic;
+	for (i = 0; params && i < params->num_params && rc >= 0; i++) {
+		const struct isup_param *par = &params->params[i];
+
+		rc = isup_msg_add_param(msg, isup_msg_part_for(msg, par->code), par->code, par->data, par->len);
+	}
+	if (rc >= 0 && type != ISUP_MSG_ANM && !isup_msg_find_param(msg, ISUP_PAR_BCI))
+		rc = isup_msg_set_param(msg, ISUP_PAR_BCI, bci, 2);
+	if (rc < 0)
+		TALLOC_FREE(msg);
+	return msg;
+}
+
+int isup_circuit_alert_msg(struct isup_circuit *c, const struct isup_msg *params)
+{
 	struct isup_msg *acm;
 	int rc;
 
 	if (c->fi->state != ISUP_CIRC_ST_IN_IAM)
 		return -EINVAL;
-	acm = isup_msg_alloc(c->trunk, c->trunk->cfg.variant, ISUP_MSG_ACM);
+	acm = backward_msg(c, ISUP_MSG_ACM, params);
 	if (!acm)
 		return -ENOMEM;
-	acm->has_cic = true;
-	acm->cic = c->cic;
-	rc = isup_msg_set_param(acm, ISUP_PAR_BCI, bci, 2);
-	if (rc >= 0)
-		rc = isup_trunk_send(c->trunk, acm);
+	rc = isup_trunk_send(c->trunk, acm);
 	talloc_free(acm);
 	if (rc < 0)
 		return rc;
@@ -511,31 +562,33 @@ int isup_circuit_alert(struct isup_circuit *c)
 	return 0;
 }
 
-int isup_circuit_answer(struct isup_circuit *c)
+int isup_circuit_alert(struct isup_circuit *c)
 {
-	static const uint8_t bci[2] = { 0x16, 0x14 };
+	return isup_circuit_alert_msg(c, NULL);
+}
+
+int isup_circuit_answer_msg(struct isup_circuit *c, const struct isup_msg *params)
+{
 	struct isup_msg *msg;
 	int rc;
 
 	if (c->fi->state != ISUP_CIRC_ST_IN_IAM && c->fi->state != ISUP_CIRC_ST_IN_ALERTING)
 		return -EINVAL;
 	/* CON when no ACM went out (Q.764 2.1.7) */
-	msg = isup_msg_alloc(c->trunk, c->trunk->cfg.variant,
-			     c->fi->state == ISUP_CIRC_ST_IN_IAM ? ISUP_MSG_CON : ISUP_MSG_ANM);
+	msg = backward_msg(c, c->fi->state == ISUP_CIRC_ST_IN_IAM ? ISUP_MSG_CON : ISUP_MSG_ANM, params);
 	if (!msg)
 		return -ENOMEM;
-	msg->has_cic = true;
-	msg->cic = c->cic;
-	rc = 0;
-	if (msg->type == ISUP_MSG_CON)
-		rc = isup_msg_set_param(msg, ISUP_PAR_BCI, bci, 2);
-	if (rc >= 0)
-		rc = isup_trunk_send(c->trunk, msg);
+	rc = isup_trunk_send(c->trunk, msg);
 	talloc_free(msg);
 	if (rc < 0)
 		return rc;
 	isup_circuit_state_chg(c, ISUP_CIRC_ST_ANSWERED, 0);
 	return 0;
+}
+
+int isup_circuit_answer(struct isup_circuit *c)
+{
+	return isup_circuit_answer_msg(c, NULL);
 }
 
 /* An IAM seized the circuit (Q.764 2.1.2). */
@@ -865,7 +918,8 @@ static const struct osmo_fsm_state isup_circ_states[] = {
 	},
 	[ISUP_CIRC_ST_OUT_IAM] = {
 		.name = "out-iam",
-		.out_state_mask = ALL_CALL_STATES | S(ISUP_CIRC_ST_OUT_ALERTING) |
+		/* out-iam again: a SAM restarts T7 */
+		.out_state_mask = ALL_CALL_STATES | S(ISUP_CIRC_ST_OUT_IAM) | S(ISUP_CIRC_ST_OUT_ALERTING) |
 				  S(ISUP_CIRC_ST_ANSWERED) | S(ISUP_CIRC_ST_OUT_RETEST) |
 				  S(ISUP_CIRC_ST_IN_IAM) | S(ISUP_CIRC_ST_IN_COT),
 		.onleave = isup_circ_fsm_onleave,

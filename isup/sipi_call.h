@@ -93,3 +93,14 @@ int sipi_progress_from_isup(const struct isup_msg *msg, struct sipi_progress *ou
  *  \param[out] has_obci whether obci is to be sent */
 void sipi_backward_from_progress(uint16_t status, bool has_sdp, struct isup_bci *bci, struct isup_obci *obci,
 				 bool *has_obci);
+
+/*! Whether an ISUP message of an answered call travels in INFO on
+ *  SIP-I/SIP-T (Q.1912.5: CPG, SUS, RES, USR, FAC, INR, INF, APM). */
+bool sipi_info_carries(uint8_t type);
+
+/*! Fill a CPG for a hold (held) or a retrieval signalled in SDP
+ *  (re-INVITE/UPDATE with sendonly or inactive, then sendrecv):
+ *  event "progress" and the generic notification indicator "remote
+ *  hold" / "remote retrieval" (Q.1912.5, Q.763 3.25).
+ *  \returns 0, -SIPI_ERR_INVAL when cpg is no CPG, -SIPI_ERR_NOMEM */
+int sipi_hold_cpg(struct isup_msg *cpg, bool held);

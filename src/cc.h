@@ -34,6 +34,8 @@ struct sip_trunk;
 struct cc_sip_leg;
 struct cc_isup_leg;
 struct cc_media;
+struct cc_overlap;
+struct cc_sip_offer_wait;
 
 /*! Most calls at once; more INVITEs get 503 cause 42, more IAMs REL 42. */
 #define CC_MAX_CALLS	4096
@@ -44,11 +46,13 @@ struct cc_media;
 #define CC_CAUSE_UNALLOCATED	1
 #define CC_CAUSE_NO_ROUTE	3
 #define CC_CAUSE_NORMAL		16
+#define CC_CAUSE_NO_ANSWER	19
 #define CC_CAUSE_NO_CIRCUIT	34
 #define CC_CAUSE_TEMP_FAILURE	41
 #define CC_CAUSE_CONGESTION	42
 #define CC_CAUSE_RESOURCE	47
 #define CC_CAUSE_BEARER		65
+#define CC_CAUSE_TIMER_EXPIRY	102
 #define CC_CAUSE_INTERWORKING	127
 
 /*! Which way a call goes. */
@@ -82,7 +86,8 @@ extern const struct value_string cc_call_event_names[];
 /*! Progress or answer of a leg, passed to the other leg. */
 struct cc_progress {
 	enum cc_side from;
-	/*! ISUP side: the ACM/CPG/ANM/CON received */
+	/*! ISUP side: the ACM/CPG/ANM/CON received; SIP side: the ISUP
+	 *  message encapsulated in the 18x/2xx (SIP-I/SIP-T), else NULL */
 	const struct isup_msg *msg;
 	/*! SIP side: the status received (18x, 2xx) and its SDP (may be NULL) */
 	uint16_t status;
@@ -154,6 +159,12 @@ enum cc_ctr {
 	CC_CTR_FAIL_MEDIA,
 	CC_CTR_FAIL_CODEC,
 	CC_CTR_UPDATE_REFUSED,
+	CC_CTR_FAIL_INCOMPLETE,
+	CC_CTR_REINVITE_REFUSED,
+	CC_CTR_FAIL_NO_ANSWER,
+	CC_CTR_FAIL_T7,
+	CC_CTR_FAIL_T9,
+	CC_CTR_MIDCALL_DROPPED,
 };
 
 /*! Rate counters of each route. */
@@ -214,6 +225,11 @@ struct cc_call {
 	uint8_t setup_fail_cause;
 	uint16_t setup_fail_status;
 	struct cc_ladder ladder;
+	/*! ISUP -> SIP: the called number being collected (src/cc_overlap.c),
+	 *  NULL for an en-bloc call */
+	struct cc_overlap *ovl;
+	/*! the SIP side holds the call (CPG "remote hold" went to ISUP) */
+	bool held;
 };
 
 /*! The SIP leg of a call. */
@@ -239,6 +255,25 @@ struct cc_sip_leg {
 	/*! the INVITE's offer/answer is complete (a 2xx or reliable 18x
 	 *  carried the answer): only then may an UPDATE offer (RFC 3311) */
 	bool sdp_done;
+	/*! in: the INVITE had no SDP and the media gateway makes the offer
+	 *  (RFC 3261 13.2.1): in a reliable 18x or the 200; the answer comes
+	 *  in the PRACK or the ACK (cc_sip_offer.c) */
+	bool delayed_offer;
+	/*! our offer went out (delayed offer, or a re-INVITE without SDP)
+	 *  and its answer is awaited */
+	bool offer_sent;
+	/*! ...in a reliable 18x (answer in the PRACK), else in the 200 */
+	bool offer_in_18x;
+	/*! in: reliable 18x sent, PRACKs received, and which reliable 18x
+	 *  carried our offer (1-based): its PRACK must carry the answer */
+	uint16_t rel18x_sent, pracks_in, offer_18x_no;
+	/*! a mid-call offer waits for the gateway's answer (cc_sip_offer.c) */
+	struct cc_sip_offer_wait *offer_wait;
+	/*! in: the status of a 18x that went without the SDP it should have
+	 *  carried (the gateway's was pending): sent again with it */
+	uint16_t early_resend;
+	/*! in: the ANM/CON of the answer held for the gateway's SDP */
+	struct isup_msg *answer_isup;
 };
 
 /*! The ISUP leg of a call. */
@@ -273,6 +308,10 @@ extern struct cc_state *g_cc;
 
 /*! Call control timers (X1: release guard), settable in the VTY. */
 extern struct osmo_tdef cc_tdefs[];
+/*! T numbers of cc_tdefs for the SIP leg of ISUP -> SIP calls (Q.1912.5:
+ *  T7 awaiting 18x/2xx, T9 awaiting the answer). */
+#define CC_T7	7
+#define CC_T9	9
 
 /*! Allocate call control and install its VTY nodes (before the config). */
 int cc_init(void *ctx);
@@ -366,6 +405,15 @@ const char *cc_call_sdp(const struct cc_call *call);
  *  
 eturns 0 (also without a gateway), -ENOTSUP or -EINVAL */
 int cc_call_media_answer(struct cc_call *call, const char *sdp);
+/*! A mid-call offer of the SIP peer (re-INVITE, UPDATE) to the gateway;
+ *  its outcome goes to cc_sip_offer_done().  \returns 0 (pending),
+ *  -ENOTSUP (no common codec), -EINVAL (bad SDP), -EBUSY (the media is
+ *  being set up or changed), -ENODEV without a gateway. */
+int cc_call_media_reoffer(struct cc_call *call, const char *sdp);
+/*! Our current SDP as a new offer (re-INVITE without SDP); its answer
+ *  goes to cc_call_media_answer().  \returns a talloc string under ctx,
+ *  NULL without a gateway or while the media is busy. */
+char *cc_call_media_offer_again(struct cc_call *call, void *ctx);
 /*! The negotiated codec ("" without media). */
 const char *cc_call_codec(const struct cc_call *call);
 /*! Delete the call's media connections. */
@@ -382,6 +430,12 @@ struct cc_sip_leg *cc_sip_leg_alloc_in(struct cc_call *call, struct nua_handle_s
 struct cc_sip_leg *cc_sip_leg_alloc_out(struct cc_call *call, struct sip_trunk *t, const char *number);
 /*! The leg's state name, "-" without a leg. */
 const char *cc_sip_leg_state(const struct cc_sip_leg *leg);
+/*! The gateway's outcome of a mid-call offer (cc_call_media_reoffer()):
+ *  rc 0 with the answer's SDP, else < 0 (src/cc_sip_offer.c). */
+void cc_sip_offer_done(struct cc_sip_leg *leg, int rc, const char *sdp);
+/*! The gateway's SDP for the SIP side arrived: the 18x and the answer
+ *  that waited for it go out. */
+void cc_sip_media_ready(struct cc_sip_leg *leg);
 
 /* The ISUP leg (src/cc_isup_leg.c). */
 
@@ -394,6 +448,13 @@ void cc_isup_attach(struct isup_trunk *t);
 struct cc_isup_leg *cc_isup_leg_alloc_out(struct cc_call *call, struct isup_trunk *t);
 /*! The leg's state name, "-" without a leg. */
 const char *cc_isup_leg_state(const struct cc_isup_leg *leg);
+/*! A copy of an ISUP message under ctx (encoded and decoded again);
+ *  NULL on failure. */
+struct isup_msg *cc_isup_msg_copy(void *ctx, const struct isup_msg *msg);
+/*! The SIP side put the answered call on hold (held) or took it back
+ *  (re-INVITE/UPDATE): CPG with "remote hold" / "remote retrieval" on
+ *  the circuit, once per change (Q.1912.5). */
+void cc_call_hold_notify(struct cc_call *call, bool held);
 
 /*! Install the call-control VTY (src/cc_vty.c). */
 void cc_vty_init(void);

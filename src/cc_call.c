@@ -29,6 +29,7 @@
 #include "isup/isup_params.h"
 #include "isup/q764.h"
 #include "src/cc.h"
+#include "src/cc_overlap.h"
 #include "src/sip_trunk.h"
 #include "src/ss7.h"
 #include "src/tandem_log.h"
@@ -43,6 +44,12 @@ enum cc_timer {
 struct osmo_tdef cc_tdefs[] = {
 	{ .T = CC_X1, .default_val = 32, .unit = OSMO_TDEF_S,
 	  .desc = "Release guard: a call whose legs are not both gone is freed" },
+	{ .T = 10, .default_val = 5, .unit = OSMO_TDEF_S,
+	  .desc = "Interworking (Q.1912.5 en-bloc conversion): no further digit for this long completes an overlap number" },
+	{ .T = CC_T7, .default_val = 20, .unit = OSMO_TDEF_S, .min_val = 1,
+	  .desc = "ISUP -> SIP: INVITE sent, no 18x/2xx: CANCEL, REL 102 (Q.1912.5)" },
+	{ .T = CC_T9, .default_val = 90, .unit = OSMO_TDEF_S, .min_val = 1,
+	  .desc = "ISUP -> SIP: 18x received, no 2xx: CANCEL, REL 19 (Q.1912.5)" },
 	{}
 };
 
@@ -120,6 +127,12 @@ static const struct rate_ctr_desc cc_ctr_desc[] = {
 	[CC_CTR_FAIL_MEDIA] = { "fail:media", "Calls failed: media gateway" },
 	[CC_CTR_FAIL_CODEC] = { "fail:codec", "Calls failed: no common codec" },
 	[CC_CTR_UPDATE_REFUSED] = { "update:refused", "UPDATE offers refused (491, 500 or 488)" },
+	[CC_CTR_FAIL_INCOMPLETE] = { "fail:incomplete", "Calls failed: called number incomplete (cause 28, 484)" },
+	[CC_CTR_REINVITE_REFUSED] = { "reinvite:refused", "re-INVITE offers refused (488 or 500)" },
+	[CC_CTR_FAIL_NO_ANSWER] = { "fail:no-answer-sdp", "Calls failed: our offer got no SDP answer (PRACK/ACK)" },
+	[CC_CTR_FAIL_T7] = { "fail:t7", "Calls to SIP failed: no 18x/2xx within T7 (cause 102)" },
+	[CC_CTR_FAIL_T9] = { "fail:t9", "Calls to SIP failed: no answer within T9 (cause 19)" },
+	[CC_CTR_MIDCALL_DROPPED] = { "midcall:dropped", "Mid-call ISUP messages not passed on (no mapping, send failed)" },
 };
 
 static const struct rate_ctr_group_desc cc_ctrg_desc = {
@@ -660,6 +673,8 @@ int cc_init(void *ctx)
 		rc = cc_sip_leg_init();
 	if (rc == 0)
 		rc = cc_isup_leg_init();
+	if (rc == 0)
+		rc = cc_overlap_init(g_cc);
 	if (rc < 0)
 		return rc;
 	cc_vty_init();

@@ -44,7 +44,6 @@ static void cc_codecs(const struct sip_trunk *t, int *out, unsigned int *n)
 static void cc_media_ready_cb(struct cc_media *m, void *priv, const char *sdp)
 {
 	struct cc_call *call = priv;
-	struct cc_progress pr = { .from = CC_SIDE_ISUP };
 
 	talloc_free(call->media_sdp);
 	call->media_sdp = talloc_strdup(call, sdp);
@@ -58,8 +57,9 @@ static void cc_media_ready_cb(struct cc_media *m, void *priv, const char *sdp)
 		}
 		return;
 	}
-	if (call->sip && call->sip->answer_pending)
-		osmo_fsm_inst_dispatch(call->sip->fi, CC_LEG_EV_ANSWER_REQ, &pr);
+	/* the 18x and the answer that waited for the gateway's SDP */
+	if (call->sip)
+		cc_sip_media_ready(call->sip);
 }
 
 static void cc_media_failed_cb(struct cc_media *m, void *priv, uint8_t cause)
@@ -67,13 +67,29 @@ static void cc_media_failed_cb(struct cc_media *m, void *priv, uint8_t cause)
 	struct cc_call *call = priv;
 
 	LOGPFSML(call->fi, LOGL_ERROR, "media gateway failed: cause %u\n", cause);
+	/* a mid-call offer waiting for the gateway gets its answer first */
+	if (call->sip && call->sip->offer_wait)
+		cc_sip_offer_done(call->sip, -EIO, NULL);
 	if (call->fi->state != CC_ST_RELEASING)
 		cc_call_fail(call, cause, CC_CTR_FAIL_MEDIA);
+}
+
+static void cc_media_modified_cb(struct cc_media *m, void *priv, int rc, const char *sdp)
+{
+	struct cc_call *call = priv;
+
+	if (sdp) {
+		talloc_free(call->media_sdp);
+		call->media_sdp = talloc_strdup(call, sdp);
+	}
+	if (call->sip)
+		cc_sip_offer_done(call->sip, rc, sdp);
 }
 
 static const struct cc_media_ops cc_call_media_ops = {
 	.ready = cc_media_ready_cb,
 	.failed = cc_media_failed_cb,
+	.modified = cc_media_modified_cb,
 };
 
 int cc_call_media_circuit(struct cc_call *call, const char *isup_trunk, uint16_t cic,
@@ -89,19 +105,15 @@ int cc_call_media_circuit(struct cc_call *call, const char *isup_trunk, uint16_t
 	cc_call_media_release(call);
 	if (!cc_media_trunk_cfg(isup_trunk, &gw, &pattern))
 		return 0;
-	if (call->dir == CC_DIR_SIP_TO_ISUP && !call->sdp) {
-		/* an INVITE without an offer: the gateway would have to offer
-		 * in the 200 (not done yet): signalling only */
-		LOGPFSML(call->fi, LOGL_NOTICE, "INVITE without SDP: no media gateway for this call\n");
-		return 0;
-	}
 	call->media = cc_media_alloc(call, gw, pattern, cic, &cc_call_media_ops, call, &err);
 	if (!call->media) {
 		LOGPFSML(call->fi, LOGL_ERROR, "media gateway %s: %d\n", gw, err);
 		return -EIO;
 	}
 	cc_codecs(sip_trunk, codecs, &n);
-	if (call->dir == CC_DIR_SIP_TO_ISUP)
+	/* an INVITE without SDP (RFC 3261 13.2.1): the gateway makes the
+	 * offer, which goes out in a reliable 18x or the 200 */
+	if (call->dir == CC_DIR_SIP_TO_ISUP && call->sdp)
 		rc = cc_media_answer_offer(call->media, call->sdp, codecs, n);
 	else
 		rc = cc_media_make_offer(call->media, codecs, n);
@@ -110,7 +122,21 @@ int cc_call_media_circuit(struct cc_call *call, const char *isup_trunk, uint16_t
 		cc_call_media_release(call);
 		return rc == -ENOTSUP ? -ENOTSUP : -EINVAL;
 	}
+	if (call->dir == CC_DIR_SIP_TO_ISUP && !call->sdp && call->sip)
+		call->sip->delayed_offer = true;
 	return 0;
+}
+
+int cc_call_media_reoffer(struct cc_call *call, const char *sdp)
+{
+	if (!call->media)
+		return -ENODEV;
+	return cc_media_reoffer(call->media, sdp);
+}
+
+char *cc_call_media_offer_again(struct cc_call *call, void *ctx)
+{
+	return call->media ? cc_media_offer_again(call->media, ctx) : NULL;
 }
 
 bool cc_call_media_pending(const struct cc_call *call)

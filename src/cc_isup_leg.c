@@ -23,7 +23,9 @@
 #include "isup/isup_names.h"
 #include "isup/isup_params.h"
 #include "isup/q764.h"
+#include "isup/sipi_call.h"
 #include "src/cc.h"
+#include "src/cc_overlap.h"
 #include "src/tandem_log.h"
 
 #define S(x) (1 << (x))
@@ -148,27 +150,103 @@ static void cc_isup_send_rel(struct cc_isup_leg *leg, uint8_t cause)
 	cc_ladder(leg->call, CC_LADDER_OUT, CC_SIDE_ISUP, "REL cause=%u", cause);
 }
 
+/* The ISUP message of a SIP response whose parameters ours takes: the one
+ * encapsulated in it (SIP-I/SIP-T) when it is of type t1 or t2 and of the
+ * trunk's variant; Q.1912.5 passes it on transparently [mem]. */
+static const struct isup_msg *cc_isup_encapsulated(const struct cc_isup_leg *leg, const struct cc_progress *pr,
+						   uint8_t t1, uint8_t t2)
+{
+	const struct isup_msg *m = pr->msg;
+
+	if (m && m->variant == leg->trunk->cfg.variant && (m->type == t1 || m->type == t2))
+		return m;
+	return NULL;
+}
+
+/* The ACM's parameters for a 18x without an encapsulated ACM: backward
+ * call indicators from the status (180 subscriber free, 183 no
+ * indication), in-band information when it carries SDP. */
+static struct isup_msg *cc_isup_acm_params(struct cc_isup_leg *leg, const struct cc_progress *pr)
+{
+	struct isup_msg *m = isup_msg_alloc(leg, leg->trunk->cfg.variant, ISUP_MSG_ACM);
+	struct isup_bci bci;
+	struct isup_obci obci;
+	bool has_obci;
+	uint8_t buf[2];
+	int len, rc = -ENOMEM;
+
+	if (!m)
+		return NULL;
+	sipi_backward_from_progress(pr->status, pr->sdp != NULL, &bci, &obci, &has_obci);
+	len = isup_bci_encode(buf, sizeof(buf), &bci);
+	if (len > 0)
+		rc = isup_msg_set_param(m, ISUP_PAR_BCI, buf, len);
+	if (rc >= 0 && has_obci) {
+		len = isup_obci_encode(buf, sizeof(buf), &obci);
+		rc = len > 0 ? isup_msg_set_param(m, ISUP_PAR_OBCI, buf, len) : -EINVAL;
+	}
+	if (rc < 0)
+		TALLOC_FREE(m);
+	return m;
+}
+
+/* Send a message that call control built (or copied) on the leg's circuit. */
+static int cc_isup_send(struct cc_isup_leg *leg, const struct isup_msg *params)
+{
+	struct isup_msg *msg = cc_isup_msg_copy(leg, params);
+	int rc;
+
+	if (!msg)
+		return -ENOMEM;
+	msg->has_cic = true;
+	msg->cic = leg->cic;
+	rc = isup_trunk_send(leg->trunk, msg);
+	talloc_free(msg);
+	return rc;
+}
+
+static bool cc_isup_inband(const struct isup_msg *msg)
+{
+	struct isup_obci obci;
+
+	return isup_msg_find_param(msg, ISUP_PAR_OBCI) &&
+	       isup_msg_get_bf(msg, ISUP_PAR_OBCI, &obci, sizeof(obci)) == 0 && obci.inband_info;
+}
+
 /* SIP progress -> ACM first, CPG after (Q.1912.5 7.x). */
 static void cc_isup_progress_out(struct cc_isup_leg *leg, const struct cc_progress *pr)
 {
-	struct isup_msg *cpg;
+	const struct isup_msg *params;
+	struct isup_msg *built = NULL, *cpg;
 	uint8_t ev;
 	int rc;
 
 	if (!leg->circ)
 		return;
 	if (!leg->acm_sent) {
-		/* q764 sends the ACM with "subscriber free" backward call
-		 * indicators; an in-band indication (183 with SDP) would need
-		 * an ACM built here (not offered by isup/q764.h yet) */
-		rc = isup_circuit_alert(leg->circ);
+		params = cc_isup_encapsulated(leg, pr, ISUP_MSG_ACM, ISUP_MSG_ACM);
+		if (!params)
+			params = built = cc_isup_acm_params(leg, pr);
+		rc = params ? isup_circuit_alert_msg(leg->circ, params) : -ENOMEM;
 		if (rc < 0) {
 			LOGPFSML(leg->fi, LOGL_ERROR, "ACM not sent: %d\n", rc);
+			talloc_free(built);
 			return;
 		}
 		leg->acm_sent = true;
-		cc_ladder(leg->call, CC_LADDER_OUT, CC_SIDE_ISUP, "ACM");
+		cc_ladder(leg->call, CC_LADDER_OUT, CC_SIDE_ISUP, "ACM%s%s", built ? "" : " (from SIP-I)",
+			  cc_isup_inband(params) ? " in-band" : "");
+		talloc_free(built);
 		osmo_fsm_inst_state_chg(leg->fi, CC_LEG_ST_ALERTING, 0, 0);
+		return;
+	}
+	params = cc_isup_encapsulated(leg, pr, ISUP_MSG_CPG, ISUP_MSG_CPG);
+	if (params) {
+		rc = cc_isup_send(leg, params);
+		if (rc < 0)
+			LOGPFSML(leg->fi, LOGL_ERROR, "CPG not sent: %d\n", rc);
+		else
+			cc_ladder(leg->call, CC_LADDER_OUT, CC_SIDE_ISUP, "CPG (from SIP-I)");
 		return;
 	}
 	ev = pr->status == 180 ? CPG_EVENT_ALERTING : pr->sdp ? CPG_EVENT_INBAND : CPG_EVENT_PROGRESS;
@@ -188,25 +266,51 @@ static void cc_isup_progress_out(struct cc_isup_leg *leg, const struct cc_progre
 	cc_ladder(leg->call, CC_LADDER_OUT, CC_SIDE_ISUP, "CPG event=%u", ev);
 }
 
-static void cc_isup_answer_out(struct cc_isup_leg *leg)
+/* SIP answer -> ANM, or CON when no ACM went out; the parameters of the
+ * encapsulated ANM/CON on SIP-I/SIP-T. */
+static void cc_isup_answer_out(struct cc_isup_leg *leg, const struct cc_progress *pr)
 {
+	const struct isup_msg *params = cc_isup_encapsulated(leg, pr, ISUP_MSG_ANM, ISUP_MSG_CON);
 	bool con = !leg->acm_sent;
 
 	if (!leg->circ)
 		return;
-	if (isup_circuit_answer(leg->circ) < 0) {
+	if (isup_circuit_answer_msg(leg->circ, params) < 0) {
 		LOGPFSML(leg->fi, LOGL_ERROR, "ANM not sent\n");
 		return;
 	}
-	cc_ladder(leg->call, CC_LADDER_OUT, CC_SIDE_ISUP, con ? "CON" : "ANM");
+	cc_ladder(leg->call, CC_LADDER_OUT, CC_SIDE_ISUP, "%s%s", con ? "CON" : "ANM", params ? " (from SIP-I)" : "");
 	osmo_fsm_inst_state_chg(leg->fi, CC_LEG_ST_ANSWERED, 0, 0);
+}
+
+/* An ISUP message of the answered call (either side): in INFO to a
+ * SIP-I/SIP-T peer when Q.1912.5 carries it there. */
+static void cc_isup_midcall_in(struct cc_isup_leg *leg, const struct isup_msg *msg)
+{
+	struct cc_midcall mc = { .from = CC_SIDE_ISUP, .msg = msg };
+
+	if (!sipi_info_carries(msg->type)) {
+		LOGPFSML(leg->fi, LOGL_INFO, "mid-call %s not passed on\n", isup_msg_type_name(msg->type));
+		cc_ctr_inc(CC_CTR_MIDCALL_DROPPED);
+		return;
+	}
+	osmo_fsm_inst_dispatch(leg->call->fi, CC_EV_MIDCALL, &mc);
 }
 
 static void cc_isup_rx(struct cc_isup_leg *leg, uint32_t event, const struct isup_msg *msg)
 {
 	struct cc_progress pr = { .from = CC_SIDE_ISUP, .msg = msg };
 
+	if (!leg->outgoing && msg->type == ISUP_MSG_SAM) {
+		/* more digits of the called number (src/cc_overlap.c) */
+		cc_overlap_rx_sam(leg->call, msg);
+		return;
+	}
 	cc_ladder(leg->call, CC_LADDER_IN, CC_SIDE_ISUP, "%s", isup_msg_type_name(msg->type));
+	if (event == CC_LEG_EV_RX_PROGRESS && leg->fi->state == CC_LEG_ST_ANSWERED) {
+		cc_isup_midcall_in(leg, msg);
+		return;
+	}
 	if (!leg->outgoing) {
 		/* messages of the calling side during the call (SUS, RES,
 		 * INR...) are not interworked yet */
@@ -241,7 +345,24 @@ static void cc_isup_retry(struct cc_isup_leg *leg)
 	osmo_fsm_inst_term(leg->fi, OSMO_FSM_TERM_REGULAR, NULL);
 }
 
-/* SUS/RES from the SIP side (INFO): suspend or resume the call. */
+/* Another mid-call message from the SIP side (INFO, e.g. CPG): sent on
+ * the circuit as it came. */
+static void cc_isup_midcall_pass(struct cc_isup_leg *leg, const struct isup_msg *msg)
+{
+	int rc = -EPROTO;
+
+	if (msg->variant == leg->trunk->cfg.variant && sipi_info_carries(msg->type))
+		rc = cc_isup_send(leg, msg);
+	if (rc < 0) {
+		LOGPFSML(leg->fi, LOGL_NOTICE, "mid-call %s not sent: %d\n", isup_msg_type_name(msg->type), rc);
+		cc_ctr_inc(CC_CTR_MIDCALL_DROPPED);
+		return;
+	}
+	cc_ladder(leg->call, CC_LADDER_OUT, CC_SIDE_ISUP, "%s", isup_msg_type_name(msg->type));
+}
+
+/* Mid-call ISUP from the SIP side (INFO): SUS/RES suspend or resume the
+ * call (Q.764 runs T2/T6), others pass as they came. */
 static void cc_isup_midcall_out(struct cc_isup_leg *leg, const struct cc_midcall *mc)
 {
 	struct isup_susres ind = {};
@@ -249,18 +370,49 @@ static void cc_isup_midcall_out(struct cc_isup_leg *leg, const struct cc_midcall
 	bool res = mc->msg->type == ISUP_MSG_RES;
 	int rc;
 
-	if (!leg->circ || (mc->msg->type != ISUP_MSG_SUS && !res))
+	if (!leg->circ)
 		return;
+	if (mc->msg->type != ISUP_MSG_SUS && !res) {
+		cc_isup_midcall_pass(leg, mc->msg);
+		return;
+	}
 	if (par)
 		isup_susres_decode(&ind, par->data, par->len);
 	rc = res ? isup_circuit_resume(leg->circ, ind.network_initiated) :
 		   isup_circuit_suspend(leg->circ, ind.network_initiated);
 	if (rc < 0) {
 		LOGPFSML(leg->fi, LOGL_NOTICE, "%s not sent: %d\n", res ? "RES" : "SUS", rc);
+		cc_ctr_inc(CC_CTR_MIDCALL_DROPPED);
 		return;
 	}
 	cc_ladder(leg->call, CC_LADDER_OUT, CC_SIDE_ISUP, "%s%s", res ? "RES" : "SUS",
 		  ind.network_initiated ? " network" : "");
+}
+
+void cc_call_hold_notify(struct cc_call *call, bool held)
+{
+	struct cc_isup_leg *leg = call->isup;
+	struct isup_msg *cpg;
+	int rc = -ENOMEM;
+
+	if (held == call->held)
+		return;
+	call->held = held;
+	if (!leg || !leg->circ || call->fi->state != CC_ST_ANSWERED)
+		return;
+	cpg = isup_msg_alloc(leg, leg->trunk->cfg.variant, ISUP_MSG_CPG);
+	if (cpg && sipi_hold_cpg(cpg, held) == 0) {
+		cpg->has_cic = true;
+		cpg->cic = leg->cic;
+		rc = isup_trunk_send(leg->trunk, cpg);
+	}
+	talloc_free(cpg);
+	if (rc < 0) {
+		LOGPFSML(leg->fi, LOGL_ERROR, "CPG (%s) not sent: %d\n", held ? "hold" : "retrieval", rc);
+		cc_ctr_inc(CC_CTR_MIDCALL_DROPPED);
+		return;
+	}
+	cc_ladder(call, CC_LADDER_OUT, CC_SIDE_ISUP, "CPG remote %s", held ? "hold" : "retrieval");
 }
 
 static void cc_isup_leg_action(struct osmo_fsm_inst *fi, uint32_t event, void *data)
@@ -275,7 +427,7 @@ static void cc_isup_leg_action(struct osmo_fsm_inst *fi, uint32_t event, void *d
 		break;
 	case CC_LEG_EV_ANSWER_REQ:
 		if (!leg->outgoing)
-			cc_isup_answer_out(leg);
+			cc_isup_answer_out(leg, data);
 		break;
 	case CC_LEG_EV_RELEASE_REQ:
 		rel = data;
@@ -371,15 +523,17 @@ static struct cc_isup_leg *cc_isup_leg_alloc(struct cc_call *call, struct isup_t
 
 /* Q.764 circuit -> call control */
 
-/* A copy of the received IAM, kept by the call (the circuit frees its
- * own after setup_ind). */
-static struct isup_msg *cc_iam_copy(void *ctx, const struct isup_msg *msg)
+/* Also the call's copy of a received IAM (the circuit frees its own
+ * after setup_ind).  Compact: the IAM copy lives as long as the call, and
+ * a decoder's pool, sized for the worst case, is 4.6 kB for an IAM. */
+struct isup_msg *cc_isup_msg_copy(void *ctx, const struct isup_msg *msg)
 {
 	uint8_t buf[ISUP_MAX_MSG_LEN];
 	struct isup_msg *copy = NULL;
 	int len = isup_encode(msg, buf, sizeof(buf));
 
-	if (len < 0 || isup_decode(ctx, msg->variant, buf, len, &copy, NULL) < 0)
+	if (len < 0 ||
+	    isup_decode_ex(ctx, msg->variant, ISUP_DEC_COMPACT, buf, len, &copy, NULL) < 0)
 		return NULL;
 	return copy;
 }
@@ -412,11 +566,14 @@ static void cc_isup_setup_ind(struct isup_circuit *c, const struct isup_msg *msg
 	cdr_record_set(call->cdr, called_in, called.digits);
 	cdr_record_set(call->cdr, calling_in, calling.digits);
 	cdr_record_set(call->cdr, calling_out, calling.digits);
-	call->iam = cc_iam_copy(call, msg);
+	call->iam = cc_isup_msg_copy(call, msg);
 	if (!call->iam) {
 		cc_call_fail(call, CC_CAUSE_TEMP_FAILURE, CC_CTR_FAIL_IAM);
 		return;
 	}
+	/* an incomplete number waits for SAMs first (src/cc_overlap.c) */
+	if (cc_overlap_iam(call, called.digits, calling.digits[0] ? calling.digits : NULL))
+		return;
 	if (!cc_call_lookup(call, called.digits, calling.digits[0] ? calling.digits : NULL, c->trunk->cfg.name))
 		return;
 	cc_call_proceed(call);

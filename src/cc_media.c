@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <time.h>
 
 #include <talloc.h>
 
@@ -51,8 +52,18 @@ struct cc_media {
 	unsigned int n_codecs;
 	enum mgcp_codec codec;
 	char *local_sdp;
+	/* the gateway's side of the SIP-side connection, with the o= id and
+	 * version of the SDP the SIP peer saw last */
+	struct mgcp_sdp local;
+	/* we made an offer (creation without one, cc_media_offer_again())
+	 * whose answer cc_media_set_answer() takes */
+	bool awaiting_answer;
 	/* the MDCX under way only changes the direction */
 	bool mode_only;
+	/* the MDCX under way is for a mid-call offer: the offer and what it
+	 * gives, kept apart until the gateway takes it */
+	char *reoffer;
+	struct cc_media_neg reneg;
 };
 
 const struct value_string cc_media_state_names[] = {
@@ -112,6 +123,22 @@ const char *cc_media_codec(const struct cc_media *m)
 const char *cc_media_endpoint(const struct cc_media *m)
 {
 	return m->endpoint;
+}
+
+/* The mode of the gateway's connection for a peer's SDP direction: what
+ * the peer only sends, the gateway only receives (RFC 3264 6.1). */
+static enum mgcp_conn_mode cc_media_conn_mode(enum mgcp_sdp_dir peer)
+{
+	switch (peer) {
+	case MGCP_SDP_DIR_SENDONLY:
+		return MGCP_MODE_RECVONLY;
+	case MGCP_SDP_DIR_RECVONLY:
+		return MGCP_MODE_SENDONLY;
+	case MGCP_SDP_DIR_INACTIVE:
+		return MGCP_MODE_INACTIVE;
+	default:
+		return MGCP_MODE_SENDRECV;
+	}
 }
 
 /* ---- messages ---- */
@@ -272,13 +299,18 @@ static bool cc_media_created(struct cc_media *m, const struct mgcp_msg *resp)
 	osmo_strlcpy(m->conn_sip, resp->conn_id, sizeof(m->conn_sip));
 	if (!(resp->present & MGCP_P_SDP))
 		return false;
+	m->local = resp->sdp;
+	/* later SDPs of the call keep this id and raise the version */
+	if (!m->local.sess_id)
+		m->local.sess_id = time(NULL);
 	talloc_free(m->local_sdp);
 	if (m->offer)
-		m->local_sdp = cc_media_sdp_answer(m, m->offer, &m->neg, &resp->sdp);
+		m->local_sdp = cc_media_sdp_answer(m, m->offer, &m->neg, &m->local);
 	else
-		m->local_sdp = cc_media_sdp_offer(m, &resp->sdp, m->codecs, m->n_codecs);
+		m->local_sdp = cc_media_sdp_offer(m, &m->local, m->codecs, m->n_codecs);
 	if (!m->local_sdp)
 		return false;
+	m->awaiting_answer = !m->offer;
 	if (m->offer)
 		m->codec = m->neg.codec;
 	cc_media_state_chg(m, CC_MEDIA_READY);
@@ -291,11 +323,62 @@ static bool cc_media_created(struct cc_media *m, const struct mgcp_msg *resp)
 	return true;
 }
 
+/* Whether a new offer changes only the direction of the media. */
+static bool cc_media_same_media(const struct cc_media_neg *a, const struct cc_media_neg *b)
+{
+	return a->codec == b->codec && a->pt == b->pt && a->remote.port == b->remote.port &&
+	       !strcmp(a->remote.addr, b->remote.addr);
+}
+
+/* The gateway's response to the MDCX of a mid-call offer. */
+static void cc_media_reoffer_done(struct cc_media *m, const struct mgcp_msg *resp)
+{
+	const struct cc_media_ops *ops = m->ops;
+	bool ok = resp->code >= 200 && resp->code <= 299;
+	char *answer = NULL;
+
+	cc_media_state_chg(m, CC_MEDIA_READY);
+	if (!ok && m->have_neg && cc_media_same_media(&m->reneg, &m->neg)) {
+		/* RFC 3435 2.3.6: the connection is as it was, and a call that
+		 * cannot be held is still a call */
+		LOGPFSML(m->fi, LOGL_NOTICE, "direction change refused (%u), connection unchanged\n", resp->code);
+		ok = true;
+	} else if (ok) {
+		m->neg = m->reneg;
+		m->have_neg = true;
+		m->codec = m->neg.codec;
+		/* the gateway may have moved its end */
+		if (resp->present & MGCP_P_SDP && resp->sdp.has_media && resp->sdp.addr[0]) {
+			osmo_strlcpy(m->local.addr, resp->sdp.addr, sizeof(m->local.addr));
+			m->local.port = resp->sdp.port;
+			m->local.ipv6 = resp->sdp.ipv6;
+		}
+	}
+	if (ok) {
+		m->local.sess_version++;
+		answer = cc_media_sdp_answer(m, m->reoffer, &m->reneg, &m->local);
+		if (answer) {
+			talloc_free(m->local_sdp);
+			m->local_sdp = answer;
+		}
+	} else {
+		LOGPFSML(m->fi, LOGL_NOTICE, "new SIP offer refused by the gateway (%u)\n", resp->code);
+	}
+	TALLOC_FREE(m->reoffer);
+	/* last: call control may free the call (and m) in there */
+	if (ops && ops->modified)
+		ops->modified(m, m->priv, answer ? 0 : -EIO, answer);
+}
+
 static void cc_media_resp_cb(struct mgcp_ca_trans *t, const struct mgcp_msg *resp, void *priv)
 {
 	struct cc_media *m = priv;
 
 	m->pending = NULL;
+	if (m->fi->state == CC_MEDIA_MODIFYING && m->reoffer && resp && resp->code >= 200) {
+		cc_media_reoffer_done(m, resp);
+		return;
+	}
 	if (m->fi->state == CC_MEDIA_MODIFYING && m->mode_only && resp && resp->code >= 400) {
 		/* RFC 3435 2.3.6: a refused MDCX leaves the connection as it was,
 		 * and a call that cannot be held is still a call */
@@ -406,6 +489,21 @@ static int cc_media_begin(struct cc_media *m)
 	return 0;
 }
 
+/* Read the peer's SDP (what: "SIP offer"...); a refusal is counted and logged. */
+static int cc_media_negotiate(struct cc_media *m, const char *sdp, const int *codecs, unsigned int n,
+			      struct cc_media_neg *neg, const char *what)
+{
+	int rc = cc_media_sdp_negotiate(sdp, codecs, n, neg);
+
+	if (rc < 0) {
+		if (rc == -ENOTSUP)
+			cc_media_gw_ctr(m->gw, MGCP_CA_CTR_MEDIA_NO_CODEC);
+		LOGPFSML(m->fi, LOGL_NOTICE, "%s refused: %s\n", what,
+			 rc == -ENOTSUP ? "no common codec" : "unusable SDP");
+	}
+	return rc;
+}
+
 int cc_media_answer_offer(struct cc_media *m, const char *remote_sdp, const int *codecs, unsigned int num_codecs)
 {
 	int rc;
@@ -416,14 +514,9 @@ int cc_media_answer_offer(struct cc_media *m, const char *remote_sdp, const int 
 		cc_media_gw_ctr(m->gw, MGCP_CA_CTR_MEDIA_NO_CODEC);
 		return -ENOTSUP;
 	}
-	rc = cc_media_sdp_negotiate(remote_sdp, m->codecs, m->n_codecs, &m->neg);
-	if (rc < 0) {
-		if (rc == -ENOTSUP)
-			cc_media_gw_ctr(m->gw, MGCP_CA_CTR_MEDIA_NO_CODEC);
-		LOGPFSML(m->fi, LOGL_NOTICE, "SIP offer refused: %s\n",
-			 rc == -ENOTSUP ? "no common codec" : "unusable SDP");
+	rc = cc_media_negotiate(m, remote_sdp, m->codecs, m->n_codecs, &m->neg, "SIP offer");
+	if (rc < 0)
 		return rc;
-	}
 	m->have_neg = true;
 	m->offer = talloc_strdup(m, remote_sdp);
 	if (!m->offer)
@@ -440,7 +533,9 @@ int cc_media_make_offer(struct cc_media *m, const int *codecs, unsigned int num_
 	return cc_media_begin(m);
 }
 
-static int cc_media_mdcx(struct cc_media *m, enum mgcp_conn_mode mode, bool with_sdp)
+/* MDCX of the SIP-side connection: @mode, and with @neg the peer's
+ * address, port and codec. */
+static int cc_media_mdcx(struct cc_media *m, enum mgcp_conn_mode mode, const struct cc_media_neg *neg)
 {
 	struct mgcp_msg *cmd;
 	enum mgcp_codec c;
@@ -454,17 +549,17 @@ static int cc_media_mdcx(struct cc_media *m, enum mgcp_conn_mode mode, bool with
 	cc_media_cmd(m, cmd, MGCP_VERB_MDCX, m->conn_sip);
 	cmd->mode = mode;
 	cmd->present |= MGCP_P_MODE;
-	if (with_sdp) {
-		c = m->neg.codec;
+	if (neg) {
+		c = neg->codec;
 		cc_media_lco(cmd, &c, 1);
-		cmd->sdp = m->neg.remote;
+		cmd->sdp = neg->remote;
 		cmd->present |= MGCP_P_SDP;
 	}
 	rc = cc_media_send(m, cmd);
 	talloc_free(cmd);
 	if (rc < 0)
 		return rc == -ENOSPC ? -EBUSY : rc;
-	m->mode_only = !with_sdp;
+	m->mode_only = !neg;
 	cc_media_state_chg(m, CC_MEDIA_MODIFYING);
 	return 0;
 }
@@ -474,18 +569,77 @@ int cc_media_set_answer(struct cc_media *m, const char *remote_sdp)
 	struct cc_media_neg neg;
 	int rc;
 
-	if (m->offer || m->fi->state != CC_MEDIA_READY)
+	if ((m->offer && !m->awaiting_answer) || m->fi->state != CC_MEDIA_READY)
 		return -EBUSY;
-	rc = cc_media_sdp_negotiate(remote_sdp, m->codecs, m->n_codecs, &neg);
-	if (rc < 0) {
-		if (rc == -ENOTSUP)
-			cc_media_gw_ctr(m->gw, MGCP_CA_CTR_MEDIA_NO_CODEC);
+	rc = cc_media_negotiate(m, remote_sdp, m->codecs, m->n_codecs, &neg, "SIP answer");
+	if (rc < 0)
 		return rc;
-	}
 	m->neg = neg;
 	m->have_neg = true;
 	m->codec = neg.codec;
-	return cc_media_mdcx(m, MGCP_MODE_SENDRECV, true);
+	m->awaiting_answer = false;
+	return cc_media_mdcx(m, cc_media_conn_mode(neg.remote.dir), &neg);
+}
+
+/* The codecs of a new offer, in order: the current one first, so that a
+ * re-INVITE that still lists it does not change the codec. */
+static unsigned int cc_media_reoffer_codecs(const struct cc_media *m, int *out)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < m->n_codecs; i++)
+		if (m->have_neg && cc_media_sip_codec(m->codecs[i]) == m->neg.codec)
+			out[n++] = m->codecs[i];
+	for (i = 0; i < m->n_codecs; i++)
+		if (!m->have_neg || cc_media_sip_codec(m->codecs[i]) != m->neg.codec)
+			out[n++] = m->codecs[i];
+	return n;
+}
+
+int cc_media_reoffer(struct cc_media *m, const char *remote_sdp)
+{
+	int codecs[CC_MEDIA_CODECS_MAX];
+	unsigned int n;
+	int rc;
+
+	if (m->fi->state != CC_MEDIA_READY)
+		return -EBUSY;
+	n = cc_media_reoffer_codecs(m, codecs);
+	rc = cc_media_negotiate(m, remote_sdp, codecs, n, &m->reneg, "new SIP offer");
+	if (rc < 0)
+		return rc;
+	if (m->have_neg && (!strcmp(m->reneg.remote.addr, "0.0.0.0") || !strcmp(m->reneg.remote.addr, "::"))) {
+		/* RFC 3264 8.4: the RFC 2543 hold (c=0.0.0.0) wants no media;
+		 * the peer's address stays what it was */
+		osmo_strlcpy(m->reneg.remote.addr, m->neg.remote.addr, sizeof(m->reneg.remote.addr));
+		m->reneg.remote.port = m->neg.remote.port;
+		m->reneg.remote.ipv6 = m->neg.remote.ipv6;
+		if (m->reneg.remote.dir == MGCP_SDP_DIR_SENDRECV)
+			m->reneg.remote.dir = MGCP_SDP_DIR_SENDONLY;
+		else if (m->reneg.remote.dir == MGCP_SDP_DIR_RECVONLY)
+			m->reneg.remote.dir = MGCP_SDP_DIR_INACTIVE;
+	}
+	talloc_free(m->reoffer);
+	m->reoffer = talloc_strdup(m, remote_sdp);
+	if (!m->reoffer)
+		return -ENOMEM;
+	rc = cc_media_mdcx(m, cc_media_conn_mode(m->reneg.remote.dir), &m->reneg);
+	if (rc < 0)
+		TALLOC_FREE(m->reoffer);
+	return rc;
+}
+
+char *cc_media_offer_again(struct cc_media *m, void *ctx)
+{
+	char *sdp;
+
+	if (m->fi->state != CC_MEDIA_READY)
+		return NULL;
+	m->local.sess_version++;
+	sdp = cc_media_sdp_offer(ctx, &m->local, m->codecs, m->n_codecs);
+	if (sdp)
+		m->awaiting_answer = true;
+	return sdp;
 }
 
 int cc_media_set_mode(struct cc_media *m, const char *mode)
@@ -495,7 +649,7 @@ int cc_media_set_mode(struct cc_media *m, const char *mode)
 	if (md != MGCP_MODE_SENDRECV && md != MGCP_MODE_SENDONLY && md != MGCP_MODE_RECVONLY &&
 	    md != MGCP_MODE_INACTIVE)
 		return -EINVAL;
-	return cc_media_mdcx(m, md, false);
+	return cc_media_mdcx(m, md, NULL);
 }
 
 void cc_media_release(struct cc_media *m)

@@ -36,6 +36,11 @@ struct cc_media_ops {
 	 *  established call; cause is Q.850 (47 resource unavailable, or 41
 	 *  temporary failure when the gateway is down). */
 	void (*failed)(struct cc_media *m, void *priv, uint8_t cause);
+	/*! The outcome of cc_media_reoffer(): rc 0 and sdp, the answer for
+	 *  the SIP peer (valid during the call); or rc < 0 when the gateway
+	 *  refused the change (the connection stays as it was, RFC 3435
+	 *  2.3.6: the caller answers 488).  May be NULL. */
+	void (*modified)(struct cc_media *m, void *priv, int rc, const char *sdp);
 };
 
 /*! State of a call's media, for `show calls` / `show call ID`. */
@@ -82,7 +87,8 @@ int cc_media_answer_offer(struct cc_media *m, const char *remote_sdp, const int 
  *  in codecs[]), -EBUSY, -EALREADY. */
 int cc_media_make_offer(struct cc_media *m, const int *codecs, unsigned int num_codecs);
 
-/*! ISUP -> SIP: the SIP peer's answer to our offer; MDCX of the SIP-side
+/*! The SIP peer's answer to our offer (ISUP -> SIP, a delayed offer of
+ *  SIP -> ISUP, or cc_media_offer_again()); MDCX of the SIP-side
  *  connection (a failure of it is ->failed(47)).  \returns 0, -ENOTSUP
  *  (no common codec), -EINVAL, -EBUSY (not READY: no offer made yet, or an
  *  MDCX under way). */
@@ -94,6 +100,25 @@ int cc_media_set_answer(struct cc_media *m, const char *remote_sdp);
  *  refuses it leaves the connection as it was (no ->failed()).
  *  \returns 0, -EINVAL (unknown mode), -EBUSY (not READY). */
 int cc_media_set_mode(struct cc_media *m, const char *mode);
+
+/*! A new offer of the SIP peer on an existing call (re-INVITE, UPDATE;
+ *  RFC 3264 8): the codec is chosen again among the call's codecs (the
+ *  current one first), and the SIP-side connection is modified (MDCX) with
+ *  the offer's address, port and codec and the mode its direction asks
+ *  for.  ->modified() gets the answer: the gateway's address and port, the
+ *  offer's m-lines, the direction mirrored and the o= version raised.  A
+ *  refused change of the direction alone still gets an answer (a call
+ *  that cannot be held stays a call).  Nothing changes before the gateway
+ *  said yes.  \returns 0, -ENOTSUP (no common codec), -EINVAL (SDP does
+ *  not parse), -EBUSY (not READY: being created or modified). */
+int cc_media_reoffer(struct cc_media *m, const char *remote_sdp);
+
+/*! Our current SDP as a new offer (the peer sent a re-INVITE without SDP,
+ *  RFC 3261 14.2): the gateway's address and port with the call's codecs,
+ *  sendrecv, the o= version raised.  Its answer goes to
+ *  cc_media_set_answer().  \returns a talloc string under @ctx, or NULL
+ *  when the media is not READY. */
+char *cc_media_offer_again(struct cc_media *m, void *ctx);
 
 /*! Delete the connections (DLCX per connection, retransmitted by the call
  *  agent even after the call is freed) and stop callbacks.  Safe to call

@@ -155,6 +155,43 @@ const struct cc_route *cc_route_lookup(const struct cc_route_table *t, const cha
 	return best;
 }
 
+/* ---- overlap ---- */
+
+const struct value_string cc_number_state_names[] = {
+	{ CC_NUM_INCOMPLETE, "incomplete" },
+	{ CC_NUM_ENOUGH, "enough" },
+	{ CC_NUM_COMPLETE, "complete" },
+	{ CC_NUM_TOO_SHORT, "too-short" },
+	{ 0, NULL }
+};
+
+enum cc_number_state cc_route_number_state(const struct cc_route *r, unsigned int ndigits, bool st)
+{
+	if (!r)
+		return st ? CC_NUM_TOO_SHORT : CC_NUM_INCOMPLETE;
+	if (ndigits < r->min_digits)
+		return st ? CC_NUM_TOO_SHORT : CC_NUM_INCOMPLETE;
+	if (st || !r->overlap || (r->max_digits && ndigits >= r->max_digits))
+		return CC_NUM_COMPLETE;
+	return CC_NUM_ENOUGH;
+}
+
+bool cc_route_could_match(const struct cc_route_table *t, const char *called, const char *calling,
+			  const char *source)
+{
+	const struct cc_route *r;
+	size_t n = strlen(called);
+
+	llist_for_each_entry(r, &t->routes, list) {
+		if (strlen(r->called_prefix) <= n || strncmp(r->called_prefix, called, n))
+			continue;
+		/* the route as it would match the longer number */
+		if (route_matches(r, r->called_prefix, calling, source))
+			return true;
+	}
+	return false;
+}
+
 /* ---- failover lists ---- */
 
 static bool list_has(const uint16_t *list, unsigned int num, unsigned int v)

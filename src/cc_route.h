@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include <osmocom/core/linuxlist.h>
+#include <osmocom/core/utils.h>
 
 struct rate_ctr_group;
 
@@ -55,6 +56,16 @@ struct cc_route {
 	uint16_t fo_status[CC_ROUTE_FAILOVER_MAX];
 	/*! `no failover`: never fail over */
 	bool fo_disabled;
+	/*! overlap (doc/callcontrol.md "Overlap"): a number of fewer digits
+	 *  than min_digits is incomplete (0: any length is enough); with
+	 *  overlap set, a number is complete at max_digits (0: only ST or
+	 *  the interworking timer T10 end it) */
+	unsigned int min_digits;
+	unsigned int max_digits;
+	/*! the route takes overlap signalling: ISUP -> SIP waits for more
+	 *  digits (en-bloc conversion), SIP -> ISUP sends the IAM early and
+	 *  later digits in SAMs */
+	bool overlap;
 	/*! per-route counters (enum cc_route_ctr), set up by the VTY; may
 	 *  be NULL (unit tests) */
 	struct rate_ctr_group *ctrs;
@@ -118,6 +129,25 @@ void cc_route_fo_reset(struct cc_route *r, bool disable);
 /*! Remove a failover cause or status.  \returns 0 or -ENOENT. */
 int cc_route_del_fo_cause(struct cc_route *r, unsigned int cause);
 int cc_route_del_fo_status(struct cc_route *r, unsigned int status);
+
+/*! How complete a called number is for a route (overlap). */
+enum cc_number_state {
+	CC_NUM_INCOMPLETE,	/*!< fewer digits than the route's minimum, no ST */
+	CC_NUM_ENOUGH,		/*!< overlap route: the minimum is there, more may come */
+	CC_NUM_COMPLETE,	/*!< ST, the maximum, or a route without overlap at its minimum */
+	CC_NUM_TOO_SHORT,	/*!< ST before the minimum */
+};
+extern const struct value_string cc_number_state_names[];
+
+/*! How complete a number of ndigits digits (st: ended by ST) is for r;
+ *  r NULL: no route yet, incomplete unless ST. */
+enum cc_number_state cc_route_number_state(const struct cc_route *r, unsigned int ndigits, bool st);
+
+/*! Whether some route could match once more digits follow called: its
+ *  called prefix is longer than called and starts with it (calling and
+ *  source as in cc_route_lookup()). */
+bool cc_route_could_match(const struct cc_route_table *t, const char *called, const char *calling,
+			  const char *source);
 
 /*! Apply the route's number manipulation to a called number: strip, then
  *  prefix.  \returns the length written or -ENOSPC (result too long for

@@ -266,6 +266,45 @@ DEFUN(cfg_route_no_nai, cfg_route_no_nai_cmd, "no nai", NO_STR "Keep the number'
 	return CMD_SUCCESS;
 }
 
+DEFUN(cfg_route_digits, cfg_route_digits_cmd, "(min-digits|max-digits) <0-32>",
+      "Fewer called digits are an incomplete number (overlap: wait for more, 484)\n"
+      "Overlap: the called number is complete at this many digits\n"
+      "Digits (0: min any length is enough; max only ST or timer T10 complete the number)\n")
+{
+	struct cc_route *r = vty->index;
+	bool min = argv[0][1] == 'i';
+	unsigned int n = atoi(argv[1]);
+
+	/* 0 is no bound: only two set bounds can disagree */
+	if (n && (min ? r->max_digits && n > r->max_digits : n < r->min_digits)) {
+		vty_out(vty, "%% %s %u is %s %s %u%s", argv[0], n, min ? "above" : "below",
+			min ? "max-digits" : "min-digits", min ? r->max_digits : r->min_digits, VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	if (min)
+		r->min_digits = n;
+	else
+		r->max_digits = n;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_route_overlap, cfg_route_overlap_cmd, "overlap",
+      "Overlap signalling: ISUP -> SIP collects digits (en-bloc conversion), SIP -> ISUP sends SAMs\n")
+{
+	struct cc_route *r = vty->index;
+
+	r->overlap = true;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_route_no_overlap, cfg_route_no_overlap_cmd, "no overlap", NO_STR "En-bloc only\n")
+{
+	struct cc_route *r = vty->index;
+
+	r->overlap = false;
+	return CMD_SUCCESS;
+}
+
 void cc_route_vty_write(struct vty *vty)
 {
 	const struct cc_route *r;
@@ -293,6 +332,12 @@ void cc_route_vty_write(struct vty *vty)
 			vty_out(vty, "  failover status %u%s", r->fo_status[i], VTY_NEWLINE);
 		if (r->fo_disabled)
 			vty_out(vty, "  no failover%s", VTY_NEWLINE);
+		if (r->min_digits)
+			vty_out(vty, "  min-digits %u%s", r->min_digits, VTY_NEWLINE);
+		if (r->max_digits)
+			vty_out(vty, "  max-digits %u%s", r->max_digits, VTY_NEWLINE);
+		if (r->overlap)
+			vty_out(vty, "  overlap%s", VTY_NEWLINE);
 	}
 }
 
@@ -314,6 +359,10 @@ static void show_lookup(struct vty *vty, const char *called, const char *source,
 		vty_out(vty, " called number out: too long%s", VTY_NEWLINE);
 	else
 		vty_out(vty, " called number out: %s%s", out, VTY_NEWLINE);
+	if (r->min_digits || r->max_digits || r->overlap)
+		vty_out(vty, " number: %s (min %u, max %u digits, %s)%s",
+			get_value_string(cc_number_state_names, cc_route_number_state(r, strlen(called), false)),
+			r->min_digits, r->max_digits, r->overlap ? "overlap" : "en-bloc", VTY_NEWLINE);
 	for (i = 0; i < r->num_dest; i++)
 		vty_out(vty, " destination %u: trunk %s%s", i + 1, r->dest[i], VTY_NEWLINE);
 }
@@ -354,6 +403,9 @@ static void show_failover(struct vty *vty, const struct cc_route *r)
 
 	if (r->source_trunk[0])
 		vty_out(vty, " from trunk %s only%s", r->source_trunk, VTY_NEWLINE);
+	if (r->min_digits || r->max_digits || r->overlap)
+		vty_out(vty, " digits: min %u, max %u, %s%s", r->min_digits, r->max_digits,
+			r->overlap ? "overlap" : "en-bloc", VTY_NEWLINE);
 	if (r->fo_disabled) {
 		vty_out(vty, " failover: never%s", VTY_NEWLINE);
 		return;
@@ -406,6 +458,9 @@ void cc_route_vty_init(void)
 	install_element(CC_ROUTE_NODE, &cfg_route_no_prefix_cmd);
 	install_element(CC_ROUTE_NODE, &cfg_route_nai_cmd);
 	install_element(CC_ROUTE_NODE, &cfg_route_no_nai_cmd);
+	install_element(CC_ROUTE_NODE, &cfg_route_digits_cmd);
+	install_element(CC_ROUTE_NODE, &cfg_route_overlap_cmd);
+	install_element(CC_ROUTE_NODE, &cfg_route_no_overlap_cmd);
 	install_element_ve(&route_lookup_cmd);
 	install_element_ve(&route_lookup_from_cmd);
 	install_element_ve(&route_lookup_calling_cmd);

@@ -20,21 +20,29 @@
 
 #include "isup/isup_names.h"
 #include "isup/sipi_body.h"
+#include "isup/sipi_call.h"
 #include "src/cc.h"
+#include "src/cc_overlap.h"
 #include "src/cc_sip_priv.h"
 #include "src/tandem_log.h"
 
-/* SUS/RES towards SIP: INFO with the message encapsulated (SIP-I/SIP-T
- * only; plain SIP has no mapping for them). */
+/* Mid-call ISUP of the other leg (CPG, SUS, RES, ...) towards SIP: INFO
+ * with the message encapsulated (SIP-I/SIP-T only; plain SIP has no
+ * mapping for them, Q.1912.5 / RFC 3398). */
 void cc_sip_midcall_out(struct cc_sip_leg *leg, const struct cc_midcall *mc)
 {
 	su_home_t home[1] = { SU_HOME_INIT(home) };
 	struct sipi_body *b = NULL;
 
-	if (!leg->nh || leg->released || !sipi_profile_encapsulates(&leg->call->prof))
+	if (!leg->nh || leg->released)
 		return;
-	if (sipi_body_build(leg, &leg->call->prof, NULL, mc->msg, &b) < 0 || !b)
+	if (!sipi_profile_encapsulates(&leg->call->prof) ||
+	    sipi_body_build(leg, &leg->call->prof, NULL, mc->msg, &b) < 0 || !b) {
+		LOGPFSML(leg->fi, LOGL_INFO, "mid-call %s not passed on: no INFO for it on this profile\n",
+			 isup_msg_type_name(mc->msg->type));
+		cc_ctr_inc(CC_CTR_MIDCALL_DROPPED);
 		return;
+	}
 	nua_info(leg->nh, SIPTAG_CONTENT_TYPE_STR(b->content_type),
 		 TAG_IF(b->content_disposition, SIPTAG_CONTENT_DISPOSITION_STR(b->content_disposition)),
 		 SIPTAG_PAYLOAD(sip_payload_create(home, b->data, b->len)), TAG_END());
@@ -43,19 +51,46 @@ void cc_sip_midcall_out(struct cc_sip_leg *leg, const struct cc_midcall *mc)
 	cc_ladder(leg->call, CC_LADDER_OUT, CC_SIDE_SIP, "INFO (%s)", isup_msg_type_name(mc->msg->type));
 }
 
-/* An INFO of the dialog: SUS/RES in a SIP-I/SIP-T body go to ISUP. */
+/* An INFO of the dialog: the ISUP message of a SIP-I/SIP-T body goes to
+ * the other leg when Q.1912.5 carries it in INFO. */
 void cc_sip_i_info(struct cc_sip_leg *leg, const sip_t *sip)
 {
 	struct sipi_body_result *body = NULL;
 	struct cc_midcall mc = { .from = CC_SIDE_SIP };
+	int rc;
 
-	if (!sip || !sip->sip_payload || sipi_body_parse(leg, &leg->call->prof, sip, &body) < 0 || !body)
+	if (!sip || !sip->sip_payload)
 		return;
+	/* under the call control root: the leg may go during the dispatch */
+	rc = sipi_body_parse(g_cc, &leg->call->prof, sip, &body);
+	if (rc < 0 || !body) {
+		cc_ladder(leg->call, CC_LADDER_IN, CC_SIDE_SIP, "INFO (bad body)");
+		LOGPFSML(leg->fi, LOGL_NOTICE, "INFO body not understood: %d\n", rc);
+		cc_ctr_inc(CC_CTR_BODY_BAD);
+		return;
+	}
 	cc_ladder(leg->call, CC_LADDER_IN, CC_SIDE_SIP, "INFO (%s)",
 		  body->isup ? isup_msg_type_name(body->isup->type) : "no ISUP");
-	if (body->isup && (body->isup->type == ISUP_MSG_SUS || body->isup->type == ISUP_MSG_RES)) {
-		mc.msg = body->isup;
+	if (!body->isup) {
+		talloc_free(body);
+		return;
+	}
+	mc.msg = body->isup;
+	switch (body->isup->type) {
+	case ISUP_MSG_SAM:
+		/* overlap: more digits for the circuit (src/cc_overlap.c) */
+		cc_overlap_info_sam(leg->call, body->isup);
+		break;
+	default:
+		if (!sipi_info_carries(body->isup->type)) {
+			LOGPFSML(leg->fi, LOGL_NOTICE, "%s in INFO not passed on\n",
+				 isup_msg_type_name(body->isup->type));
+			cc_ctr_inc(CC_CTR_MIDCALL_DROPPED);
+			break;
+		}
+		/* CPG, SUS, RES...: the call passes them once answered */
 		osmo_fsm_inst_dispatch(leg->call->fi, CC_EV_MIDCALL, &mc);
+		break;
 	}
 	talloc_free(body);
 }

@@ -27,6 +27,7 @@
 #include "isup/sipi_cause.h"
 #include "isup/sipi_reason.h"
 #include "src/cc.h"
+#include "src/cc_overlap.h"
 #include "src/cc_sip_priv.h"
 #include "src/sip_trunk.h"
 #include "src/tandem_log.h"
@@ -149,6 +150,9 @@ int cc_sip_invite(struct nua_s *nua, nua_handle_t *nh, const sip_t *sip)
 	 * would only be a duplicate on the wire */
 	cc_ladder(call, CC_LADDER_OUT, CC_SIDE_SIP, "100");
 
+	/* RFC 3578 en bloc: too few digits for the route get 484 */
+	if (cc_overlap_invite(call, called, calling))
+		return 0;
 	if (!cc_call_lookup(call, called, calling, call->in_trunk))
 		return 0;
 	variant = cc_call_variant(call);

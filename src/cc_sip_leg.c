@@ -97,7 +97,11 @@ void cc_sip_respond_contact(struct cc_sip_leg *leg, int status, const char *sdp,
 		    TAG_IF(pl, SIPTAG_PAYLOAD(pl)), TAG_END());
 	su_home_deinit(home);
 	talloc_free(b);
-	if (sdp && ((status >= 200 && status < 300) || (status > 100 && status < 200 && leg->rel100)))
+	if (status > 100 && status < 200 && leg->rel100 && leg->rel18x_sent < UINT16_MAX)
+		leg->rel18x_sent++;
+	/* an offer of ours (delayed offer) is done only with its answer */
+	if (sdp && !leg->offer_sent &&
+	    ((status >= 200 && status < 300) || (status > 100 && status < 200 && leg->rel100)))
 		leg->sdp_done = true;
 	cc_ladder(leg->call, CC_LADDER_OUT, CC_SIDE_SIP, "%d%s", status, pl ? " (body)" : "");
 }
@@ -164,6 +168,7 @@ void cc_sip_report_release(struct cc_sip_leg *leg, uint8_t cause, int location, 
 static void cc_sip_progress_out(struct cc_sip_leg *leg, const struct cc_progress *pr)
 {
 	struct sipi_progress p;
+	const char *sdp;
 
 	if (leg->outgoing || leg->final || !pr->msg)
 		return;
@@ -172,22 +177,51 @@ static void cc_sip_progress_out(struct cc_sip_leg *leg, const struct cc_progress
 	if (leg->fi->state == CC_LEG_ST_PROCEEDING)
 		osmo_fsm_inst_state_chg(leg->fi, CC_LEG_ST_ALERTING, 0, 0);
 	/* early media: the gateway's answer once there (or the placeholder) */
-	cc_sip_respond(leg, p.status, p.with_sdp ? cc_call_sdp(leg->call) : NULL, pr->msg, NULL);
+	sdp = p.with_sdp ? cc_sip_sdp_out(leg, p.status) : NULL;
+	/* without it yet: this 18x again with the SDP when it comes */
+	leg->early_resend = p.with_sdp && !sdp && cc_call_media_pending(leg->call) ? p.status : 0;
+	cc_sip_respond(leg, p.status, sdp, pr->msg, NULL);
+}
+
+void cc_sip_media_ready(struct cc_sip_leg *leg)
+{
+	struct cc_progress pr = { .from = CC_SIDE_ISUP };
+	uint16_t status = leg->early_resend;
+	const char *sdp;
+
+	leg->early_resend = 0;
+	if (leg->outgoing || leg->final || leg->released)
+		return;
+	if (leg->answer_pending) {
+		/* the 200 carries the SDP: no 18x in between */
+		osmo_fsm_inst_dispatch(leg->fi, CC_LEG_EV_ANSWER_REQ, &pr);
+		return;
+	}
+	sdp = status ? cc_sip_sdp_out(leg, status) : NULL;
+	if (sdp) {
+		/* the ISUP message went with the first one */
+		LOGPFSML(leg->fi, LOGL_INFO, "%u again, now with the gateway's SDP\n", status);
+		cc_sip_respond(leg, status, sdp, NULL, NULL);
+	}
 }
 
 static void cc_sip_answer_out(struct cc_sip_leg *leg, const struct cc_progress *pr)
 {
 	if (leg->outgoing || leg->final)
 		return;
-	if (cc_call_media_pending(leg->call)) {
-		/* sent when the gateway's answer arrives */
+	if (cc_call_media_pending(leg->call) || cc_sip_offer_unanswered(leg)) {
+		/* sent when the gateway's SDP, or the PRACK's answer to our
+		 * offer, arrives; with the ANM/CON of now (SIP-I/SIP-T) */
 		leg->answer_pending = true;
+		if (pr->msg && !leg->answer_isup)
+			leg->answer_isup = cc_isup_msg_copy(leg, pr->msg);
 		return;
 	}
 	leg->answer_pending = false;
 	leg->final = true;
 	osmo_fsm_inst_state_chg(leg->fi, CC_LEG_ST_ANSWERED, 0, 0);
-	cc_sip_respond(leg, 200, cc_call_sdp(leg->call), pr->msg, NULL);
+	cc_sip_respond(leg, 200, cc_sip_sdp_out(leg, 200), pr->msg ?: leg->answer_isup, NULL);
+	TALLOC_FREE(leg->answer_isup);
 }
 
 uint8_t cc_request_cause(const struct cc_call *call, enum sipi_release_req req, const sip_t *sip)
@@ -222,7 +256,7 @@ static bool cc_sip_authenticate(struct cc_sip_leg *leg, const sip_t *sip)
 
 /* The far end's answer to the gateway's offer goes to the gateway.
  * \returns 0, or < 0 after the call was failed (it may be gone) */
-static int cc_sip_media_answer(struct cc_sip_leg *leg, const char *sdp)
+int cc_sip_media_answer(struct cc_sip_leg *leg, const char *sdp)
 {
 	int rc = cc_call_media_answer(leg->call, sdp);
 
@@ -240,10 +274,9 @@ static int cc_sip_media_answer(struct cc_sip_leg *leg, const char *sdp)
 	return 0;
 }
 
-/* The answer of the far end to our INVITE (outgoing leg). */
-static void cc_sip_r_invite(struct cc_sip_leg *leg, int status, const sip_t *sip)
+/* The answer of the far end to our INVITE (outgoing leg), its body read. */
+static void cc_sip_r_invite_pr(struct cc_sip_leg *leg, int status, const sip_t *sip, struct cc_progress pr)
 {
-	struct cc_progress pr = { .from = CC_SIDE_SIP, .status = status, .sdp = cc_sdp_of(sip) };
 	struct sipi_reason reason = {};
 	struct isup_cause cause = {};
 	/* RFC 3262: a reliable 18x may carry the answer, the 200 then none */
@@ -262,8 +295,10 @@ static void cc_sip_r_invite(struct cc_sip_leg *leg, int status, const sip_t *sip
 			return;
 		if (leg->sdp_done && !answered_early && cc_sip_media_answer(leg, pr.sdp) < 0)
 			return;
+		/* Q.1912.5: T9 awaits the answer from the first 18x on */
 		if (leg->fi->state == CC_LEG_ST_PROCEEDING)
-			osmo_fsm_inst_state_chg(leg->fi, CC_LEG_ST_ALERTING, 0, 0);
+			osmo_fsm_inst_state_chg(leg->fi, CC_LEG_ST_ALERTING,
+						osmo_tdef_get(cc_tdefs, CC_T9, OSMO_TDEF_S, -1), CC_T9);
 		osmo_fsm_inst_dispatch(leg->call->fi, CC_EV_PROGRESS, &pr);
 		return;
 	}
@@ -297,6 +332,67 @@ static void cc_sip_r_invite(struct cc_sip_leg *leg, int status, const sip_t *sip
 		sip_trunk_ctr_inc(leg->trunk, SIP_TRUNK_CTR_FAILED);
 	osmo_fsm_inst_state_chg(leg->fi, CC_LEG_ST_RELEASING, 0, 0);
 	cc_sip_report_release(leg, cause.value, cause.location, status);
+}
+
+/* A 18x/2xx whose body does not parse (a required ISUP part we cannot
+ * read...): the call is released with the reaction's cause, 127
+ * (doc/interworking.md); a 2xx is acknowledged first, then BYE. */
+static void cc_sip_r_invite_bad_body(struct cc_sip_leg *leg, int status, int rc)
+{
+	struct sipi_reaction re;
+
+	sipi_body_reaction(rc, &re);
+	LOGPFSML(leg->fi, LOGL_NOTICE, "body of the %d refused (%d): cause %u\n", status, rc, re.cause);
+	cc_ladder(leg->call, CC_LADDER_IN, CC_SIDE_SIP, "%d (bad body)", status);
+	if (status >= 200) {
+		nua_ack(leg->nh, TAG_END());
+		cc_ladder(leg->call, CC_LADDER_OUT, CC_SIDE_SIP, "ACK");
+		leg->final = true;
+		osmo_fsm_inst_state_chg(leg->fi, CC_LEG_ST_ANSWERED, 0, 0);
+	}
+	cc_call_fail(leg->call, re.cause ?: CC_CAUSE_INTERWORKING, CC_CTR_BODY_BAD);
+}
+
+/* The answer of the far end to our INVITE: a multipart body (SIP-I/SIP-T)
+ * gives the SDP and the encapsulated ACM/CPG/ANM/CON our ISUP message
+ * takes its parameters from. */
+static void cc_sip_r_invite(struct cc_sip_leg *leg, int status, const sip_t *sip)
+{
+	struct cc_progress pr = { .from = CC_SIDE_SIP, .status = status, .sdp = cc_sdp_of(sip) };
+	struct sipi_body_result *body = NULL;
+	int rc;
+
+	if (!pr.sdp && status > 100 && status < 300 && sip && sip->sip_payload && sip->sip_payload->pl_len) {
+		/* under the call control root: the leg may go during the dispatch */
+		rc = sipi_body_parse(g_cc, &leg->call->prof, sip, &body);
+		if (rc < 0) {
+			cc_sip_r_invite_bad_body(leg, status, rc);
+			return;
+		}
+		if (body) {
+			pr.sdp = body->sdp;
+			pr.msg = body->isup;
+		}
+	}
+	cc_sip_r_invite_pr(leg, status, sip, pr);
+	talloc_free(body);
+}
+
+/* T7 (no 18x/2xx) or T9 (no answer) of our INVITE: CANCEL, and the call
+ * is released with cause 102 / 19 (Q.1912.5). */
+static int cc_sip_leg_timer_cb(struct osmo_fsm_inst *fi)
+{
+	struct cc_sip_leg *leg = fi->priv;
+	bool t7 = fi->T == CC_T7;
+	struct cc_release rel = { .cause = t7 ? CC_CAUSE_TIMER_EXPIRY : CC_CAUSE_NO_ANSWER,
+				  .location = CDR_LOC_TRANSIT };
+
+	LOGPFSML(fi, LOGL_NOTICE, "T%d expired: CANCEL, cause %u\n", fi->T, rel.cause);
+	cc_ctr_inc(t7 ? CC_CTR_FAIL_T7 : CC_CTR_FAIL_T9);
+	cc_sip_send_release(leg, &rel);
+	osmo_fsm_inst_state_chg(fi, CC_LEG_ST_RELEASING, 0, 0);
+	cc_sip_report_release(leg, rel.cause, rel.location, 0);
+	return 0;
 }
 
 static void cc_sip_leg_action(struct osmo_fsm_inst *fi, uint32_t event, void *data)
@@ -351,7 +447,9 @@ static const struct osmo_fsm_state cc_sip_leg_states[] = {
 	[CC_LEG_ST_PROCEEDING] = {
 		.name = "PROCEEDING",
 		.in_event_mask = LEG_EVENTS,
-		.out_state_mask = S(CC_LEG_ST_ALERTING) | S(CC_LEG_ST_ANSWERED) | S(CC_LEG_ST_RELEASING),
+		/* itself: T7 starts once the INVITE is out */
+		.out_state_mask = S(CC_LEG_ST_PROCEEDING) | S(CC_LEG_ST_ALERTING) | S(CC_LEG_ST_ANSWERED) |
+				  S(CC_LEG_ST_RELEASING),
 		.action = cc_sip_leg_action,
 	},
 	[CC_LEG_ST_ALERTING] = {
@@ -382,6 +480,7 @@ static struct osmo_fsm cc_sip_leg_fsm = {
 	.log_subsys = DCC,
 	.event_names = cc_leg_event_names,
 	.cleanup = cc_sip_leg_cleanup,
+	.timer_cb = cc_sip_leg_timer_cb,
 };
 
 static struct cc_sip_leg *cc_sip_leg_alloc(struct cc_call *call, struct sip_trunk *t, bool outgoing)
@@ -452,10 +551,13 @@ struct cc_sip_leg *cc_sip_leg_alloc_out(struct cc_call *call, struct sip_trunk *
 	char ruri[256], extra[CC_EXTRA_HDRS_MAX] = "", mf[16];
 	struct cc_sip_leg *leg;
 	sip_payload_t *pl = NULL;
+	nua_t *nua;
 	char *sdp;
 	int rc;
 
-	if (!g_app || !g_app->sip || !g_app->sip->nua)
+	/* the trunk's own bind (`local-bind`), else the agent's listener */
+	nua = sip_trunk_nua(t);
+	if (!nua)
 		return NULL;
 	rc = sip_trunk_request_uri(t, number, ruri, sizeof(ruri));
 	if (rc < 0) {
@@ -480,7 +582,7 @@ struct cc_sip_leg *cc_sip_leg_alloc_out(struct cc_call *call, struct sip_trunk *
 	cc_extra_hdr(extra, sizeof(extra), "History-Info", hdrs->history_info);
 	cc_extra_hdr(extra, sizeof(extra), "Diversion", hdrs->diversion);
 	snprintf(mf, sizeof(mf), "%u", hdrs->max_forwards);
-	leg->nh = nua_handle(g_app->sip->nua, leg, NUTAG_URL(ruri), SIPTAG_TO_STR(hdrs->to),
+	leg->nh = nua_handle(nua, leg, NUTAG_URL(ruri), SIPTAG_TO_STR(hdrs->to),
 			     SIPTAG_FROM_STR(hdrs->from), TAG_END());
 	if (!leg->nh) {
 		cc_ctr_inc(CC_CTR_FAIL_INVITE);
@@ -497,6 +599,8 @@ struct cc_sip_leg *cc_sip_leg_alloc_out(struct cc_call *call, struct sip_trunk *
 		   TAG_END());
 	su_home_deinit(home);
 	sip_trunk_ctr_inc(t, SIP_TRUNK_CTR_CALL_OUT);
+	osmo_fsm_inst_state_chg(leg->fi, CC_LEG_ST_PROCEEDING, osmo_tdef_get(cc_tdefs, CC_T7, OSMO_TDEF_S, -1),
+				CC_T7);
 	cc_ladder(call, CC_LADDER_OUT, CC_SIDE_SIP, "INVITE %s%s", number,
 		  sipi_profile_encapsulates(&call->prof) ? " (IAM)" : "");
 	LOGPFSML(call->fi, LOGL_INFO, "INVITE %s on trunk %s\n", ruri, t->name);
@@ -557,6 +661,7 @@ bool cc_sip_event(int event, int status, const char *phrase, nua_handle_t *nh, v
 		return true;
 	case nua_i_ack:
 		cc_ladder(call, CC_LADDER_IN, CC_SIDE_SIP, "ACK");
+		cc_sip_ack_in(leg, sip);
 		return true;
 	case nua_i_info:
 		/* nua answers the INFO (200) itself */
@@ -567,6 +672,7 @@ bool cc_sip_event(int event, int status, const char *phrase, nua_handle_t *nh, v
 		return true;
 	case nua_i_prack:
 		cc_ladder(call, CC_LADDER_IN, CC_SIDE_SIP, "PRACK");
+		cc_sip_prack_in(leg, sip);
 		return true;
 	case nua_i_update:
 		cc_sip_update(leg, sip);

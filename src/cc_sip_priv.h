@@ -7,6 +7,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <sofia-sip/sip.h>
@@ -44,6 +45,23 @@ void cc_trunk_profile(struct sipi_profile *p, const struct sip_trunk *t, int var
 void cc_sip_reinvite(struct cc_sip_leg *leg, const sip_t *sip);
 /*! An UPDATE (RFC 3311). */
 void cc_sip_update(struct cc_sip_leg *leg, const sip_t *sip);
+/*! The SDP for a response of an incoming leg (the 200, or an 18x that
+ *  may carry one): the gateway's answer, or with a delayed offer our offer
+ *  once, in the first reliable 18x or the 200 (marks it sent). */
+const char *cc_sip_sdp_out(struct cc_sip_leg *leg, int status);
+/*! Our offer went out in a reliable 18x and its answer (PRACK) is still
+ *  awaited: the 200 must wait. */
+bool cc_sip_offer_unanswered(const struct cc_sip_leg *leg);
+/*! An ACK: the answer to an offer of ours in the 200 goes to the gateway. */
+void cc_sip_ack_in(struct cc_sip_leg *leg, const sip_t *sip);
+/*! A PRACK: the answer to an offer of ours in a reliable 18x. */
+void cc_sip_prack_in(struct cc_sip_leg *leg, const sip_t *sip);
+
+/* cc_sip_leg.c */
+/*! The far end's answer to the gateway's offer goes to the gateway; no
+ *  common codec fails the call with cause 65 (counted).  \returns 0, or
+ *  < 0 after the call was failed (it may be gone). */
+int cc_sip_media_answer(struct cc_sip_leg *leg, const char *sdp);
 
 /* cc_sip_info.c */
 /*! Pass a mid-call ISUP message of the other leg on in INFO. */

@@ -24,6 +24,7 @@
 #include "db/cdr_record.h"
 #include "db/cdr_sip.h"
 #include "db/cdr_writer.h"
+#include "src/app.h"
 #include "src/cc.h"
 #include "src/sip_agent.h"
 #include "src/sip_loop.h"
@@ -98,12 +99,21 @@ static void sip_agent_on_invite(struct sip_agent *sa, nua_t *nua, nua_handle_t *
 		    SIPTAG_REASON_STR("Q.850;cause=41;text=\"Temporary failure\""), TAG_END());
 }
 
-static void sip_agent_cb(nua_event_t event, int status, char const *phrase, nua_t *nua,
-			 nua_magic_t *magic, nua_handle_t *nh, nua_hmagic_t *hmagic, sip_t const *sip,
-			 tagi_t tags[])
-{
-	struct sip_agent *sa = (struct sip_agent *)magic;
+/* The nua whose event sip_agent_cb() is handling: the agent's own or a
+ * SIP trunk's bind (src/sip_trunk_bind.c); they share the callback. */
+static nua_t *sip_agent_event_nua;
 
+nua_t *sip_agent_current_nua(void)
+{
+	if (sip_agent_event_nua)
+		return sip_agent_event_nua;
+	return g_app && g_app->sip ? g_app->sip->nua : NULL;
+}
+
+static void sip_agent_handle(nua_event_t event, int status, char const *phrase, nua_t *nua,
+			     struct sip_agent *sa, nua_handle_t *nh, nua_hmagic_t *hmagic, sip_t const *sip,
+			     tagi_t tags[])
+{
 	/* OPTIONS keepalives of the SIP trunks (their own handles) */
 	/* keepalive handles carry no hmagic: calls' events skip the trunk scan */
 	if (!hmagic && sip_trunk_nua_event(event, status, phrase, nh, sip))
@@ -150,6 +160,11 @@ static void sip_agent_cb(nua_event_t event, int status, char const *phrase, nua_
 	case nua_r_shutdown:
 		if (status < 200)
 			break;
+		/* a SIP trunk's own bind going away */
+		if (nua != sa->nua) {
+			sip_trunk_bind_shutdown_done(nua);
+			break;
+		}
 		sa->shutdown_done = true;
 		/* nua may not be destroyed from inside its own callback. */
 		if (sa->restart_pending)
@@ -181,6 +196,18 @@ static void sip_agent_cb(nua_event_t event, int status, char const *phrase, nua_
 		}
 		break;
 	}
+}
+
+/* Every nua of the process reports here. */
+static void sip_agent_cb(nua_event_t event, int status, char const *phrase, nua_t *nua,
+			 nua_magic_t *magic, nua_handle_t *nh, nua_hmagic_t *hmagic, sip_t const *sip,
+			 tagi_t tags[])
+{
+	nua_t *outer = sip_agent_event_nua;
+
+	sip_agent_event_nua = nua;
+	sip_agent_handle(event, status, phrase, nua, (struct sip_agent *)magic, nh, hmagic, sip, tags);
+	sip_agent_event_nua = outer;
 }
 
 struct sip_agent *sip_agent_alloc(void *ctx, struct sip_loop *loop)
@@ -241,16 +268,22 @@ bool sip_agent_apply_cfg(struct sip_agent *sa)
 	return true;
 }
 
+nua_t *sip_agent_nua_create(struct sip_agent *sa, const char *url)
+{
+	/* every nua of the process: one callback, one set of capabilities */
+	return nua_create(sip_loop_root(sa->loop), sip_agent_cb, (nua_magic_t *)sa, NUTAG_URL(url),
+			  NUTAG_AUTOACK(0), NUTAG_AUTOALERT(0), NUTAG_AUTOANSWER(0),
+			  NUTAG_MEDIA_ENABLE(0), NUTAG_ENABLEMESSAGE(0), NUTAG_ENABLEINVITE(1),
+			  SIPTAG_ALLOW_STR(SIP_ALLOW), SIPTAG_ACCEPT_STR(SIP_ACCEPT),
+			  SIPTAG_SUPPORTED_STR(SIP_SUPPORTED), NUTAG_APPL_METHOD("OPTIONS"), NUTAG_APPL_METHOD("UPDATE"),
+			  SIPTAG_USER_AGENT_STR("Tandem/" PACKAGE_VERSION), TAG_END());
+}
+
 int sip_agent_start(struct sip_agent *sa)
 {
 	char *url = sip_cfg_url(sa, &sa->cfg);
 
-	sa->nua = nua_create(sip_loop_root(sa->loop), sip_agent_cb, (nua_magic_t *)sa, NUTAG_URL(url),
-			     NUTAG_AUTOACK(0), NUTAG_AUTOALERT(0), NUTAG_AUTOANSWER(0),
-			     NUTAG_MEDIA_ENABLE(0), NUTAG_ENABLEMESSAGE(0), NUTAG_ENABLEINVITE(1),
-			     SIPTAG_ALLOW_STR(SIP_ALLOW), SIPTAG_ACCEPT_STR(SIP_ACCEPT),
-			     SIPTAG_SUPPORTED_STR(SIP_SUPPORTED), NUTAG_APPL_METHOD("OPTIONS"), NUTAG_APPL_METHOD("UPDATE"),
-			     SIPTAG_USER_AGENT_STR("Tandem/" PACKAGE_VERSION), TAG_END());
+	sa->nua = sip_agent_nua_create(sa, url);
 	if (!sa->nua) {
 		LOGP(DSIP, LOGL_ERROR, "cannot start SIP agent on %s\n", url);
 		talloc_free(url);

@@ -9,6 +9,7 @@
 
 struct sip_loop;
 struct rate_ctr_group;
+struct nua_s;
 
 /*! Which transports the agent listens on. */
 enum sip_transport {
@@ -69,6 +70,14 @@ bool sip_agent_cfg_pending(const struct sip_agent *sa);
  *  nua is shut down and started again on the new bind; if that fails the
  *  old bind is restored.  Returns true when a restart was started. */
 bool sip_agent_apply_cfg(struct sip_agent *sa);
+
+/*! Create a nua bound to @url with the agent's settings and event
+ *  callback (the SIP trunks' own binds use it); NULL when it cannot bind. */
+struct nua_s *sip_agent_nua_create(struct sip_agent *sa, const char *url);
+
+/*! The nua whose event is being handled right now, for NUTAG_WITH_THIS()
+ *  of an answer given inside the event; outside an event the agent's. */
+struct nua_s *sip_agent_current_nua(void);
 
 /*! Shut nua down, driving the loop until it is done or @timeout_ms passes. */
 void sip_agent_stop(struct sip_agent *sa, unsigned int timeout_ms);

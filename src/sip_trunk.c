@@ -59,6 +59,7 @@ static const struct rate_ctr_desc sip_trunk_ctr_desc[] = {
 	[SIP_TRUNK_CTR_AUTH_FAIL] = { "reject:auth", "Digest authentications failed (either way)" },
 	[SIP_TRUNK_CTR_KEEPALIVE_FAIL] = { "keepalive:fail", "OPTIONS keepalives unanswered" },
 	[SIP_TRUNK_CTR_DOWN] = { "down", "Times the trunk went DOWN" },
+	[SIP_TRUNK_CTR_BIND_FAIL] = { "bind:fail", "Local binds refused or failed (address in use, not local)" },
 };
 
 static const struct rate_ctr_group_desc sip_trunk_ctrg_desc = {
@@ -137,6 +138,7 @@ static int sip_trunk_destructor(struct sip_trunk *t)
 	struct sip_trunk_priv *p = sip_trunk_priv(t);
 
 	sip_trunk_ka_stop(t);
+	sip_trunk_bind_release(t);
 	sip_trunk_auth_reset(t);
 	/* the FSM is on the FSM's global instance list */
 	if (p->fi)
@@ -391,7 +393,9 @@ struct sip_trunk *sip_trunk_by_source(const struct sockaddr *src)
 
 bool sip_trunk_usable(const struct sip_trunk *t)
 {
-	return t && t->num_peers && t->state == SIP_TRUNK_ST_UP;
+	/* a trunk with its own bind is usable only while that listens */
+	return t && t->num_peers && t->state == SIP_TRUNK_ST_UP &&
+	       (!t->bind_addr[0] || (t->priv && sip_trunk_priv(t)->bind_nua));
 }
 
 /* The first peer the keepalive has not found dead. */
@@ -454,6 +458,8 @@ int sip_trunk_auth_string(const struct sip_trunk *t, const char *realm, char *bu
 void sip_trunk_reconfigured(struct sip_trunk *t)
 {
 	sip_trunk_auth_reset(t);
+	/* the listener first: the keepalive pings from it */
+	sip_trunk_bind_apply(t);
 	if (sip_trunk_ka_running())
 		sip_trunk_ka_start(t);
 }

@@ -35,6 +35,8 @@ struct sip_s;
 #define SIP_TRUNK_HOST_MAX	128
 /*! Longest digest user name, password or realm. */
 #define SIP_TRUNK_CRED_MAX	64
+/*! Longest `local-bind` address text (an IPv6 literal and its NUL). */
+#define SIP_TRUNK_BIND_ADDR_MAX	46
 
 /*! Transport towards the trunk's peers. */
 enum sip_trunk_transport {
@@ -109,6 +111,10 @@ struct sip_trunk {
 	enum sip_trunk_state state;
 	/*! per-trunk counters (enum sip_trunk_ctr) */
 	struct rate_ctr_group *ctrs;
+	/*! `local-bind`: the trunk's own listener (address text, empty =
+	 *  the SIP agent's), on the trunk's transport */
+	char bind_addr[SIP_TRUNK_BIND_ADDR_MAX];
+	uint16_t bind_port;
 	/*! private to src/sip_trunk*.c (keepalive handle, timers...) */
 	void *priv;
 };
@@ -123,6 +129,7 @@ enum sip_trunk_ctr {
 	SIP_TRUNK_CTR_AUTH_FAIL,
 	SIP_TRUNK_CTR_KEEPALIVE_FAIL,
 	SIP_TRUNK_CTR_DOWN,
+	SIP_TRUNK_CTR_BIND_FAIL,
 };
 
 /*! The trunk called name, or NULL. */
@@ -227,3 +234,28 @@ void sip_trunk_free_all(void);
 /*! The configuration of a trunk changed: restart its keepalive and drop
  *  its digest state, if running. */
 void sip_trunk_reconfigured(struct sip_trunk *t);
+
+/*! The nua a trunk's calls and keepalives go through: its own bind's
+ *  (`local-bind`), else the SIP agent's.  NULL while the trunk's bind is
+ *  down or restarting: no call can be sent to the trunk then. */
+struct nua_s *sip_trunk_nua(const struct sip_trunk *t);
+
+/*! The trunk whose own bind nua is; NULL for the agent's listener. */
+struct sip_trunk *sip_trunk_by_nua(const struct nua_s *nua);
+
+/*! Check a `local-bind` for t before it is set: a literal address, no
+ *  other trunk's bind and not the SIP agent's, and (unless it is the
+ *  bind t runs on) free on the trunk's transport right now.
+ *  \returns 0, or -EINVAL, -EEXIST, -EADDRINUSE, -EADDRNOTAVAIL with
+ *  the reason in why. */
+int sip_trunk_bind_check(const struct sip_trunk *t, const char *addr, uint16_t port, char *why, size_t len);
+
+/*! The calls on t now: its bind changes only when there are none. */
+unsigned int sip_trunk_bind_calls(const struct sip_trunk *t);
+
+/*! The SIP agent saw nua (not its own) finish its shutdown. */
+void sip_trunk_bind_shutdown_done(struct nua_s *nua);
+
+/*! "sip:ADDR:PORT;transport=T" of the trunk's bind into buf (empty
+ *  without a bind).  \returns the length or -ENOSPC. */
+int sip_trunk_bind_url(const struct sip_trunk *t, char *buf, size_t len);

@@ -1,4 +1,7 @@
-/* SIP trunks: admission of an incoming dialog-creating request.  The
+/* SIP trunks: admission of an incoming dialog-creating request.  One
+ * that arrives on a trunk's own bind (`local-bind`) is that trunk's or
+ * nobody's; one on the SIP agent's listener goes to the first trunk that
+ * admits its source.  The
  * source address is the one the transport received the request from
  * (msg_addrinfo() of nua's current request), not the Via, which the
  * sender writes itself.
@@ -25,6 +28,7 @@
 #include "src/tandem_log.h"
 
 #define SIP_TRUNK_403_WARNING "399 tandem \"source address is on no SIP trunk's access list\""
+#define SIP_TRUNK_BIND_403_WARNING "399 tandem \"source address is not on the access list of this bind's trunk\""
 
 /* A refused source that is a peer of a trunk whose explicit ACL leaves
  * it out: count it on that trunk, it is probably a configuration slip. */
@@ -56,8 +60,8 @@ int sip_trunk_admit(struct nua_s *nua, struct nua_handle_s *nh, const struct sip
 {
 	msg_t *msg = nua_current_request(nua);
 	su_addrinfo_t *ai = msg ? msg_addrinfo(msg) : NULL;
+	struct sip_trunk *t, *bound;
 	const char *method;
-	struct sip_trunk *t;
 	char src[INET6_ADDRSTRLEN];
 
 	*out = NULL;
@@ -76,7 +80,23 @@ int sip_trunk_admit(struct nua_s *nua, struct nua_handle_s *nh, const struct sip
 			    TAG_END());
 		return -EACCES;
 	}
-	t = sip_trunk_by_source(ai->ai_addr);
+	bound = sip_trunk_by_nua(nua);
+	if (bound) {
+		/* on a trunk's own bind, only that trunk can admit */
+		if (!sip_trunk_admits(bound, ai->ai_addr)) {
+			sip_trunk_ctr_inc(bound, SIP_TRUNK_CTR_ACL_REJECT);
+			addr_str(ai->ai_addr, src, sizeof(src));
+			LOGP(DSIP, LOGL_NOTICE, "%s (Call-ID %s) from %s on the bind of SIP trunk %s refused 403: "
+			     "not on its access list\n", method, sip->sip_call_id ? sip->sip_call_id->i_id : "?", src,
+			     bound->name);
+			nua_respond(nh, 403, "Source Not Allowed", NUTAG_WITH_THIS(nua),
+				    SIPTAG_WARNING_STR(SIP_TRUNK_BIND_403_WARNING), TAG_END());
+			return -EACCES;
+		}
+		t = bound;
+	} else {
+		t = sip_trunk_by_source(ai->ai_addr);
+	}
 	if (!t) {
 		sip_trunks_ctr_inc(SIP_TRUNKS_CTR_UNKNOWN_SOURCE);
 		count_on_peer_trunks(ai->ai_addr);

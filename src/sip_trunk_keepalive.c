@@ -38,30 +38,27 @@ bool sip_trunk_ka_running(void)
 	return ka_running;
 }
 
-static struct nua_s *agent_nua(void)
-{
-	return g_app && g_app->sip ? g_app->sip->nua : NULL;
-}
-
 static void ka_drop_handle(struct sip_trunk_priv *p, unsigned int i)
 {
 	struct sip_trunk_peer_ka *ka = &p->ka[i];
 
 	if (!ka->nh)
 		return;
-	/* a handle of a nua the agent has since destroyed is gone already */
-	if (p->ka_nua && p->ka_nua == agent_nua())
+	/* a handle of a nua since destroyed (the agent's rebind, the trunk's
+	 * own bind moved) is gone already */
+	if (p->ka_nua && p->ka_nua == sip_trunk_nua(p->t))
 		nua_handle_destroy(ka->nh);
 	ka->nh = NULL;
 	ka->pending = false;
 	ka_handles--;
 }
 
-/* The agent restarts nua on a bind change, and nua_destroy() frees every
- * handle: forget ours before a new handle can reuse one's address. */
+/* The agent restarts nua on a bind change (so does a trunk's own bind),
+ * and nua_destroy() frees every handle: forget ours before a new handle
+ * can reuse one's address. */
 static void ka_check_nua(struct sip_trunk_priv *p)
 {
-	struct nua_s *nua = agent_nua();
+	struct nua_s *nua = sip_trunk_nua(p->t);
 	unsigned int i;
 
 	if (nua == p->ka_nua)
@@ -141,7 +138,7 @@ static void ka_timer_cb(void *data)
 {
 	struct sip_trunk *t = data;
 	struct sip_trunk_priv *p = sip_trunk_priv(t);
-	struct nua_s *nua = agent_nua();
+	struct nua_s *nua = sip_trunk_nua(t);
 	unsigned int i;
 
 	osmo_timer_schedule(&p->ka_timer, t->keepalive_s, 0);
@@ -176,7 +173,7 @@ void sip_trunk_ka_start(struct sip_trunk *t)
 		return;
 	if (!t->keepalive_fail_max)
 		t->keepalive_fail_max = 1;
-	p->ka_nua = agent_nua();
+	p->ka_nua = sip_trunk_nua(t);
 	osmo_timer_setup(&p->ka_timer, ka_timer_cb, t);
 	/* the first ping goes out now, so `show` has an answer early */
 	osmo_timer_schedule(&p->ka_timer, 0, 0);
@@ -243,6 +240,8 @@ void sip_trunk_start(void)
 	struct sip_trunk *t;
 
 	ka_running = true;
+	/* the pings of a trunk with its own bind leave from it */
+	sip_trunk_binds_start();
 	llist_for_each_entry(t, sip_trunk_list(), list)
 		sip_trunk_ka_start(t);
 }
@@ -254,4 +253,5 @@ void sip_trunk_stop(void)
 	llist_for_each_entry(t, sip_trunk_list(), list)
 		sip_trunk_ka_stop(t);
 	ka_running = false;
+	sip_trunk_binds_stop();
 }

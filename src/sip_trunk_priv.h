@@ -52,6 +52,13 @@ struct sip_trunk_priv {
 	struct sip_trunk_peer_ka ka[SIP_TRUNK_PEERS_MAX];
 	/*! Sofia digest module of `auth incoming`, made on first use */
 	struct auth_mod_t *am;
+	/*! the nua of `local-bind` (src/sip_trunk_bind.c); NULL without a
+	 *  bind, when it failed, or while the previous one shuts down */
+	struct nua_s *bind_nua;
+	/*! the URL bind_nua listens on ("" when none) */
+	char bind_running[SIP_TRUNK_BIND_ADDR_MAX + 40];
+	/*! a previous nua of the trunk is still shutting down */
+	bool bind_retiring;
 };
 
 static inline struct sip_trunk_priv *sip_trunk_priv(const struct sip_trunk *t)
@@ -81,3 +88,14 @@ void sip_trunk_auth_reset(struct sip_trunk *t);
  *  \returns 0 when verified, negative after answering. */
 int sip_trunk_auth_check(struct sip_trunk *t, struct nua_s *nua, struct nua_handle_s *nh,
 			 const struct sip_s *sip);
+
+/*! Start every trunk's `local-bind` (src/sip_trunk_bind.c), before the
+ *  keepalives start. */
+void sip_trunk_binds_start(void);
+/*! Shut every trunk's bind down, driving the loop for a bounded time. */
+void sip_trunk_binds_stop(void);
+/*! The trunk's bind configuration changed: move its listener (a no-op
+ *  when it listens where it should, or before sip_trunk_binds_start()). */
+void sip_trunk_bind_apply(struct sip_trunk *t);
+/*! The trunk goes away: shut its nua down (destroyed once that is done). */
+void sip_trunk_bind_release(struct sip_trunk *t);

@@ -119,12 +119,66 @@ DEFUN(cfg_no_peer, cfg_no_peer_cmd, "no peer HOST [<1-65535>]",
 	return trunk_changed(t);
 }
 
+/* A bind change restarts the trunk's nua, whose dialogs would die with
+ * it: refused while the trunk has calls. */
+static bool bind_change_ok(struct vty *vty, const struct sip_trunk *t)
+{
+	unsigned int n = sip_trunk_bind_calls(t);
+
+	if (!n)
+		return true;
+	vty_out(vty, "%% %u call(s) on SIP trunk %s: change its bind when there are none%s", n, t->name,
+		VTY_NEWLINE);
+	return false;
+}
+
 DEFUN(cfg_transport, cfg_transport_cmd, "transport (udp|tcp)",
-      "Transport towards the peers\n" "UDP\n" "TCP\n")
+      "Transport towards the peers (and of the trunk's local-bind)\n" "UDP\n" "TCP\n")
+{
+	struct sip_trunk *t = vty->index;
+	enum sip_trunk_transport tp = get_string_value(sip_trunk_transport_names, argv[0]);
+
+	if (tp != t->transport && t->bind_addr[0] && !bind_change_ok(vty, t))
+		return CMD_WARNING;
+	t->transport = tp;
+	return trunk_changed(t);
+}
+
+DEFUN(cfg_local_bind, cfg_local_bind_cmd, "local-bind (A.B.C.D|X:X::X:X) [<1-65535>]",
+      "Listen for this trunk on its own address and port; its calls and keepalives leave from there\n"
+      "IPv4 address\n" "IPv6 address\n" "Port (default 5060)\n")
+{
+	struct sip_trunk *t = vty->index;
+	uint16_t port = argc > 1 ? atoi(argv[1]) : 5060;
+	char why[160];
+
+	/* the same again: nothing to do, unless it failed to bind (retry) */
+	if (!strcmp(t->bind_addr, argv[0]) && t->bind_port == port &&
+	    (sip_trunk_priv(t)->bind_nua || !sip_trunk_ka_running()))
+		return CMD_SUCCESS;
+	if (sip_trunk_bind_check(t, argv[0], port, why, sizeof(why)) < 0) {
+		sip_trunk_ctr_inc(t, SIP_TRUNK_CTR_BIND_FAIL);
+		vty_out(vty, "%% %s%s", why, VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	if (!bind_change_ok(vty, t))
+		return CMD_WARNING;
+	osmo_strlcpy(t->bind_addr, argv[0], sizeof(t->bind_addr));
+	t->bind_port = port;
+	return trunk_changed(t);
+}
+
+DEFUN(cfg_no_local_bind, cfg_no_local_bind_cmd, "no local-bind",
+      NO_STR "Use the SIP agent's listener for this trunk\n")
 {
 	struct sip_trunk *t = vty->index;
 
-	t->transport = get_string_value(sip_trunk_transport_names, argv[0]);
+	if (!t->bind_addr[0])
+		return CMD_SUCCESS;
+	if (!bind_change_ok(vty, t))
+		return CMD_WARNING;
+	t->bind_addr[0] = '\0';
+	t->bind_port = 0;
 	return trunk_changed(t);
 }
 
@@ -366,6 +420,8 @@ static int sip_trunk_config_write(struct vty *vty)
 			vty_out(vty, " peer %s %u%s", t->peers[i].host, t->peers[i].port, VTY_NEWLINE);
 		vty_out(vty, " transport %s%s", get_value_string(sip_trunk_transport_names, t->transport),
 			VTY_NEWLINE);
+		if (t->bind_addr[0])
+			vty_out(vty, " local-bind %s %u%s", t->bind_addr, t->bind_port, VTY_NEWLINE);
 		vty_out(vty, " profile %s%s", get_value_string(sipi_mode_names, t->mode), VTY_NEWLINE);
 		if (sip_trunk_priv(t)->cause_map_set)
 			vty_out(vty, " cause-map %s%s", get_value_string(sipi_cause_map_names, t->cause_map),
@@ -407,6 +463,22 @@ static void show_peer(struct vty *vty, const struct sip_trunk *t, unsigned int i
 		VTY_NEWLINE);
 }
 
+static void show_bind(struct vty *vty, const struct sip_trunk *t)
+{
+	const struct sip_trunk_priv *p = sip_trunk_priv(t);
+	char url[SIP_TRUNK_BIND_ADDR_MAX + 40];
+
+	if (!t->bind_addr[0]) {
+		vty_out(vty, " local bind: the SIP agent's listener%s", VTY_NEWLINE);
+		return;
+	}
+	sip_trunk_bind_url(t, url, sizeof(url));
+	vty_out(vty, " local bind: %s, %s%s", url,
+		p->bind_nua ? "listening" : p->bind_retiring ? "restarting"
+					  : sip_trunk_ka_running() ? "NOT listening (see the log)" : "not started",
+		VTY_NEWLINE);
+}
+
 static void show_trunk(struct vty *vty, const struct sip_trunk *t)
 {
 	char acl[INET6_ADDRSTRLEN + 8];
@@ -417,6 +489,7 @@ static void show_trunk(struct vty *vty, const struct sip_trunk *t)
 		get_value_string(sipi_cause_map_names, t->cause_map),
 		get_value_string(sip_trunk_transport_names, t->transport),
 		get_value_string(sip_trunk_100rel_names, t->rel100), VTY_NEWLINE);
+	show_bind(vty, t);
 	for (i = 0; i < t->num_peers; i++)
 		show_peer(vty, t, i);
 	if (!t->num_peers)
@@ -469,6 +542,8 @@ void sip_trunk_vty_init(void)
 	install_element(SIP_TRUNK_NODE, &cfg_peer_cmd);
 	install_element(SIP_TRUNK_NODE, &cfg_no_peer_cmd);
 	install_element(SIP_TRUNK_NODE, &cfg_transport_cmd);
+	install_element(SIP_TRUNK_NODE, &cfg_local_bind_cmd);
+	install_element(SIP_TRUNK_NODE, &cfg_no_local_bind_cmd);
 	install_element(SIP_TRUNK_NODE, &cfg_profile_cmd);
 	install_element(SIP_TRUNK_NODE, &cfg_cause_map_cmd);
 	install_element(SIP_TRUNK_NODE, &cfg_no_cause_map_cmd);

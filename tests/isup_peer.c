@@ -37,6 +37,8 @@
  *   send IAM cic=3 called=1 continuity=1   # NCI continuity check indicator
  *   send COT cic=3 cot=ok                  # continuity indicator: ok or fail
  *   send SUS cic=3 susres=network          # suspend/resume: network or user
+ *   send CPG cic=3 p24=02 p2c=f9           # any parameter: p + code in hex = octets
+ *   expect ACM cic=3 p11=0601 p29=none     # exact octets, or none: absent
  *
  * cic=* in an expect matches any CIC and remembers it; cic=$ then means
  * that CIC in later lines.
@@ -340,6 +342,59 @@ static const struct {
 	{ "susres", ISUP_PAR_SUSP_RES_IND, "network" },
 };
 
+/* A field "pXX" (XX: parameter code in hex) names a parameter by code;
+ * \returns the code, or -1 for other fields. */
+static int param_field_code(const char *key)
+{
+	char *end;
+	long code;
+
+	if (key[0] != 'p' || strlen(key) != 3)
+		return -1;
+	code = strtol(key + 1, &end, 16);
+	return *end || code <= 0 || code > 0xff ? -1 : (int)code;
+}
+
+/* Set every pXX=HEX field as parameter XX of msg. */
+static int add_raw_params(const struct peer_step *s, struct isup_msg *msg)
+{
+	uint8_t buf[255];
+	unsigned int i;
+	int code, len;
+
+	for (i = 0; i < s->num_fields; i++) {
+		code = param_field_code(s->fields[i].key);
+		if (code < 0)
+			continue;
+		len = osmo_hexparse(s->fields[i].val, buf, sizeof(buf));
+		if (len < 0 || isup_msg_set_param(msg, code, buf, len) < 0)
+			return -EINVAL;
+	}
+	return 0;
+}
+
+/* Check every pXX=HEX (or pXX=none) field against msg. */
+static int check_raw_params(const struct peer_step *s, const struct isup_msg *msg, char *why, size_t why_len)
+{
+	const struct isup_param *par;
+	unsigned int i;
+	const char *got;
+	int code;
+
+	for (i = 0; i < s->num_fields; i++) {
+		code = param_field_code(s->fields[i].key);
+		if (code < 0)
+			continue;
+		par = isup_msg_find_param(msg, code);
+		got = par ? osmo_hexdump_nospc(par->data, par->len) : "none";
+		if (strcasecmp(s->fields[i].val, got)) {
+			snprintf(why, why_len, "expected parameter 0x%02x %s, got %s", code, s->fields[i].val, got);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int add_common_params(struct peer *p, const struct peer_step *s, struct isup_msg *msg)
 {
 	unsigned int i;
@@ -408,7 +463,13 @@ static int add_common_params(struct peer *p, const struct peer_step *s, struct i
 
 		isup_msg_set_param(msg, ISUP_PAR_BCI, bci, 2);
 	}
-	return 0;
+	if (msg->type == ISUP_MSG_CPG) {
+		/* event information is mandatory: alerting unless given */
+		static const uint8_t ev = 1;
+
+		isup_msg_set_param(msg, ISUP_PAR_EVENT_INFO, &ev, 1);
+	}
+	return add_raw_params(s, msg);
 }
 
 static bool peer_active(struct peer *p)
@@ -576,6 +637,8 @@ static int check_msg(struct peer *p, const struct peer_step *s, const uint8_t *d
 			goto out;
 		}
 	}
+	if (check_raw_params(s, msg, why, why_len) < 0)
+		goto out;
 	if ((v = field(s, "states"))) {
 		const struct isup_param *par = isup_msg_find_param(msg, ISUP_PAR_CIRC_STATE_IND);
 

@@ -64,6 +64,12 @@ class CallCase(SS7TestCase):
         self.wait_circuits(all_idle, "all circuits idle")
         return peer
 
+    def iam_peer(self, script):
+        """The peer, holding its IAM until the circuits are seen idle."""
+        peer = self.ready_peer("wait-file iam\n" + script)
+        self.go("iam")
+        return peer
+
     def sipp(self, scenario, called, subst=None, port=None, target=None):
         """Start SIPp on a scenario of tests/system/sipp; returns the Proc.
         port: SIPp's own port (a UAS a trunk points at); target: the SIP
@@ -84,7 +90,8 @@ class CallCase(SS7TestCase):
     def wait_sipp(self, proc, timeout=30):
         rc = proc.wait(timeout)
         path = self.msgfiles.get(int(proc.name[4:]), self.msgfile)
-        msgs = open(path).read() if os.path.exists(path) else ""
+        # ISUP bodies are binary
+        msgs = open(path, errors="replace").read() if os.path.exists(path) else ""
         if rc != 0:
             with open(self.tandemd.log_path, errors="replace") as f:
                 td = f.read()[-3000:]
@@ -172,10 +179,13 @@ class SipToIsup(CallCase):
 
     def test_hold_and_resume_by_reinvite(self):
         # re-INVITE a=sendonly -> 200 a=recvonly (hold), then a=sendrecv
-        # (resume); the circuit is not touched
+        # (resume); the circuit gets CPG event progress with the generic
+        # notification remote hold (f9), then remote retrieval (fa)
         peer = self.ready_peer("expect IAM cic=* called=493022345\n"
                                "send ACM cic=$\n"
                                "send ANM cic=$\n"
+                               "expect CPG cic=$ p24=02 p2c=f9\n"
+                               "expect CPG cic=$ p24=02 p2c=fa\n"
                                "expect REL cic=$ cause=16\n"
                                "send RLC cic=$\n")
         msgs = self.wait_sipp(self.sipp("cc_uac_hold.xml", "03022345"))
@@ -395,7 +405,7 @@ class Update(CallCase):
         self.assertEqual(self.cc_counter("UPDATE offers refused (491, 500 or 488)"), 1)
 
 
-class IsupToSip(CallCase):
+class IsupToSipCase(CallCase):
     """The far exchange (tests/isup_peer) sends an IAM on t1; tandemd routes
     it to SIP trunk uas (SIP-I profile), where SIPp plays the called party."""
 
@@ -412,14 +422,11 @@ class IsupToSip(CallCase):
                        "  match source-trunk t1\n"
                        "  destination trunk uas\n" % self.uas_port)
 
-    def iam_peer(self, script):
-        """The peer, holding its IAM until the circuits are seen idle."""
-        peer = self.ready_peer("wait-file iam\n" + script)
-        self.go("iam")
-        return peer
-
     def uas(self, scenario, subst=None):
         return self.sipp(scenario, "x", subst, port=self.uas_port, target=free_port())
+
+
+class IsupToSip(IsupToSipCase):
 
     def test_answered_then_rel_from_isup(self):
         sipp = self.uas("cc_uas_answer.xml")

@@ -24,7 +24,8 @@
 #define PEER_SDP "v=0\r\no=peer 1 1 IN IP4 192.0.2.7\r\ns=-\r\nc=IN IP4 192.0.2.7\r\nt=0 0\r\n"
 
 struct calls {
-	unsigned int ready, failed;
+	unsigned int ready, failed, modified;
+	int rc;
 	uint8_t cause;
 	char sdp[1024];
 };
@@ -45,7 +46,16 @@ static void on_failed(struct cc_media *m, void *priv, uint8_t cause)
 	c->cause = cause;
 }
 
-static const struct cc_media_ops ops = { .ready = on_ready, .failed = on_failed };
+static void on_modified(struct cc_media *m, void *priv, int rc, const char *sdp)
+{
+	struct calls *c = priv;
+
+	c->modified++;
+	c->rc = rc;
+	osmo_strlcpy(c->sdp, sdp ? sdp : "", sizeof(c->sdp));
+}
+
+static const struct cc_media_ops ops = { .ready = on_ready, .failed = on_failed, .modified = on_modified };
 
 static const int codecs[] = { SIP_CODEC_PCMA, SIP_CODEC_PCMU, SIP_CODEC_TELEPHONE_EVENT };
 
@@ -260,6 +270,147 @@ START_TEST(test_answer_to_offer)
 }
 END_TEST
 
+static bool was_modified(void *arg)
+{
+	return ((struct calls *)arg)->modified > 0;
+}
+
+/* A SIP -> ISUP call answered with the gateway's SDP (PCMA). */
+static struct cc_media *answered_call(struct script_gw *g, struct calls *c)
+{
+	struct rx_wait w;
+	struct cc_media *m;
+
+	gw_start(g);
+	m = alloc(c, "ds/e1-1/{cic}@mgw");
+	ck_assert_int_eq(cc_media_answer_offer(m, PEER_SDP "m=audio 4000 RTP/AVP 8 0\r\n", codecs, 3), 0);
+	gw_recv(g, &w);
+	reply(g, &w, 200, "I: 1\r\n");
+	gw_recv(g, &w);
+	reply(g, &w, 200, "I: 2\r\n\r\n" GW_SDP "m=audio 16020 RTP/AVP 8\r\n");
+	ck_assert(spin(ready_or_failed, c));
+	ck_assert_uint_eq(c->ready, 1);
+	ck_assert_msg(strstr(c->sdp, "o=tandem 1 1 IN IP4 127.0.0.9\r\n") != NULL, "%s", c->sdp);
+	return m;
+}
+
+START_TEST(test_reoffer)
+{
+	struct script_gw g;
+	struct calls c = { 0 };
+	struct rx_wait w;
+	struct cc_media *m = answered_call(&g, &c);
+
+	/* no common codec, bad SDP: refused at once, nothing sent */
+	ck_assert_int_eq(cc_media_reoffer(m, PEER_SDP "m=audio 4002 RTP/AVP 18\r\n"), -ENOTSUP);
+	ck_assert_int_eq(cc_media_reoffer(m, "v=0\r\n"), -EINVAL);
+	ck_assert_int_eq(cc_media_state(m), CC_MEDIA_READY);
+
+	/* a new port, PCMU listed first and PCMA still there: PCMA stays */
+	ck_assert_int_eq(cc_media_reoffer(m, "v=0\r\no=peer 1 2 IN IP4 192.0.2.8\r\ns=-\r\nc=IN IP4 192.0.2.8\r\n"
+				     "t=0 0\r\nm=audio 4002 RTP/AVP 0 8\r\na=sendonly\r\n"), 0);
+	ck_assert_int_eq(cc_media_reoffer(m, PEER_SDP "m=audio 4004 RTP/AVP 8\r\n"), -EBUSY);
+	gw_recv(&g, &w);
+	ck_assert_msg(strstr(w.buf, "MDCX ") == w.buf && strstr(w.buf, "I: 2\r\n"), "%s", w.buf);
+	/* the peer only sends: the gateway only receives */
+	ck_assert_ptr_nonnull(strstr(w.buf, "M: recvonly\r\n"));
+	ck_assert_ptr_nonnull(strstr(w.buf, "L: p:20, a:PCMA\r\n"));
+	ck_assert_ptr_nonnull(strstr(w.buf, "c=IN IP4 192.0.2.8\r\n"));
+	ck_assert_ptr_nonnull(strstr(w.buf, "m=audio 4002 RTP/AVP 8\r\n"));
+	ck_assert_uint_eq(c.modified, 0);
+	reply(&g, &w, 200, "I: 2\r\n\r\n" GW_SDP "m=audio 16022 RTP/AVP 8\r\n");
+	ck_assert(spin(was_modified, &c));
+	ck_assert_int_eq(c.rc, 0);
+	/* the answer: the gateway's (new) port, the offer's PT, direction
+	 * mirrored, same o= id with the version raised */
+	ck_assert_msg(strstr(c.sdp, "m=audio 16022 RTP/AVP 8\r\n") != NULL, "%s", c.sdp);
+	ck_assert_ptr_nonnull(strstr(c.sdp, "a=recvonly\r\n"));
+	ck_assert_ptr_nonnull(strstr(c.sdp, "o=tandem 1 2 IN IP4 127.0.0.9\r\n"));
+	ck_assert_str_eq(cc_media_codec(m), "PCMA");
+	ck_assert_int_eq(cc_media_state(m), CC_MEDIA_READY);
+
+	/* the gateway refuses a move to another address: 488 material, the
+	 * connection and codec as they were */
+	c.modified = 0;
+	ck_assert_int_eq(cc_media_reoffer(m, PEER_SDP "m=audio 4010 RTP/AVP 0\r\n"), 0);
+	gw_recv(&g, &w);
+	ck_assert_ptr_nonnull(strstr(w.buf, "a:PCMU\r\n"));
+	reply(&g, &w, 510, "");
+	ck_assert(spin(was_modified, &c));
+	ck_assert_int_lt(c.rc, 0);
+	ck_assert_str_eq(cc_media_codec(m), "PCMA");
+	ck_assert_int_eq(cc_media_state(m), CC_MEDIA_READY);
+
+	/* ...but refusing a direction change alone still gives an answer */
+	c.modified = 0;
+	ck_assert_int_eq(cc_media_reoffer(m, "v=0\r\no=peer 1 3 IN IP4 192.0.2.8\r\ns=-\r\nc=IN IP4 192.0.2.8\r\n"
+				     "t=0 0\r\nm=audio 4002 RTP/AVP 8\r\na=inactive\r\n"), 0);
+	gw_recv(&g, &w);
+	ck_assert_ptr_nonnull(strstr(w.buf, "M: inactive\r\n"));
+	reply(&g, &w, 517, "");
+	ck_assert(spin(was_modified, &c));
+	ck_assert_int_eq(c.rc, 0);
+	ck_assert_ptr_nonnull(strstr(c.sdp, "a=inactive\r\n"));
+	ck_assert_ptr_nonnull(strstr(c.sdp, "o=tandem 1 3 IN IP4 127.0.0.9\r\n"));
+	ck_assert_uint_eq(c.failed, 0);
+
+	/* the RFC 2543 hold (c=0.0.0.0): the peer's address stays, the
+	 * gateway only receives */
+	c.modified = 0;
+	ck_assert_int_eq(cc_media_reoffer(m, "v=0\r\no=peer 1 4 IN IP4 0.0.0.0\r\ns=-\r\nc=IN IP4 0.0.0.0\r\n"
+				     "t=0 0\r\nm=audio 4002 RTP/AVP 8\r\n"), 0);
+	gw_recv(&g, &w);
+	ck_assert_ptr_nonnull(strstr(w.buf, "M: recvonly\r\n"));
+	ck_assert_msg(strstr(w.buf, "c=IN IP4 192.0.2.8\r\n") != NULL, "%s", w.buf);
+	reply(&g, &w, 200, "");
+	ck_assert(spin(was_modified, &c));
+	ck_assert_int_eq(c.rc, 0);
+
+	/* the gateway restarts under a pending offer: ->failed(), and no
+	 * ->modified() (call control answers the offer itself) */
+	c.modified = 0;
+	ck_assert_int_eq(cc_media_reoffer(m, PEER_SDP "m=audio 4012 RTP/AVP 8\r\n"), 0);
+	gw_recv(&g, &w);
+	gw_send(&g, "RSIP 902 ds/e1-1/*@mgw MGCP 1.0\r\nRM: forced\r\n");
+	ck_assert(spin(has_failed, &c));
+	ck_assert_uint_eq(c.cause, 41);
+	ck_assert_uint_eq(c.modified, 0);
+	talloc_free(m);
+	close(g.fd);
+}
+END_TEST
+
+START_TEST(test_offer_again)
+{
+	struct script_gw g;
+	struct calls c = { 0 };
+	struct rx_wait w;
+	struct cc_media *m = answered_call(&g, &c);
+	char *offer;
+
+	/* a SIP offer answered already: no answer is expected */
+	ck_assert_int_eq(cc_media_set_answer(m, PEER_SDP "m=audio 4000 RTP/AVP 8\r\n"), -EBUSY);
+	offer = cc_media_offer_again(m, tt_ctx);
+	ck_assert_ptr_nonnull(offer);
+	ck_assert_msg(strstr(offer, "m=audio 16020 RTP/AVP 8 101\r\n") != NULL, "%s", offer);
+	/* the o= id of the call's first SDP, the version raised */
+	ck_assert_ptr_nonnull(strstr(offer, "o=- 1 2 IN IP4 127.0.0.9\r\n"));
+	ck_assert_ptr_nonnull(strstr(offer, "a=sendrecv\r\n"));
+	talloc_free(offer);
+	/* the answer in the ACK: MDCX with it */
+	ck_assert_int_eq(cc_media_set_answer(m, PEER_SDP "m=audio 4006 RTP/AVP 8\r\n"), 0);
+	ck_assert_ptr_null(cc_media_offer_again(m, tt_ctx));
+	gw_recv(&g, &w);
+	ck_assert_msg(strstr(w.buf, "MDCX ") == w.buf && strstr(w.buf, "m=audio 4006 RTP/AVP 8\r\n"), "%s", w.buf);
+	reply(&g, &w, 200, "");
+	ck_assert(spin(not_modifying, m));
+	ck_assert_int_eq(cc_media_set_answer(m, PEER_SDP "m=audio 4006 RTP/AVP 8\r\n"), -EBUSY);
+	talloc_free(m);
+	gw_recv(&g, &w);
+	close(g.fd);
+}
+END_TEST
+
 START_TEST(test_rsip_under_call)
 {
 	struct script_gw g;
@@ -337,6 +488,8 @@ int main(void)
 	tcase_add_test(tc, test_release_while_creating);
 	tcase_add_test(tc, test_sip_to_isup_failure_cleans_up);
 	tcase_add_test(tc, test_answer_to_offer);
+	tcase_add_test(tc, test_reoffer);
+	tcase_add_test(tc, test_offer_again);
 	tcase_add_test(tc, test_rsip_under_call);
 	tcase_add_test(tc, test_alloc_errors);
 	return tt_run(s);

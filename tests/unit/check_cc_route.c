@@ -226,6 +226,46 @@ START_TEST(test_failover)
 }
 END_TEST
 
+/* Overlap: how complete a number is for a route, and whether a longer
+ * number could still find a route. */
+START_TEST(test_number_state)
+{
+	struct cc_route_table t;
+	struct cc_route *r;
+
+	cc_route_table_init(&t);
+	r = mk(&t, "ovl", "123", "", "t1");
+	/* no minimum, no overlap: any length is complete (en bloc) */
+	ck_assert_int_eq(cc_route_number_state(r, 3, false), CC_NUM_COMPLETE);
+	r->min_digits = 6;
+	ck_assert_int_eq(cc_route_number_state(r, 5, false), CC_NUM_INCOMPLETE);
+	ck_assert_int_eq(cc_route_number_state(r, 5, true), CC_NUM_TOO_SHORT);
+	ck_assert_int_eq(cc_route_number_state(r, 6, false), CC_NUM_COMPLETE);
+	r->overlap = true;
+	ck_assert_int_eq(cc_route_number_state(r, 6, false), CC_NUM_ENOUGH);
+	ck_assert_int_eq(cc_route_number_state(r, 7, true), CC_NUM_COMPLETE);
+	r->max_digits = 8;
+	ck_assert_int_eq(cc_route_number_state(r, 7, false), CC_NUM_ENOUGH);
+	ck_assert_int_eq(cc_route_number_state(r, 8, false), CC_NUM_COMPLETE);
+	ck_assert_int_eq(cc_route_number_state(NULL, 3, false), CC_NUM_INCOMPLETE);
+	ck_assert_int_eq(cc_route_number_state(NULL, 3, true), CC_NUM_TOO_SHORT);
+	ck_assert_str_eq(get_value_string(cc_number_state_names, CC_NUM_ENOUGH), "enough");
+
+	/* "12" could become "123..."; "13" cannot; a route without a
+	 * destination, or one for another source, does not count */
+	ck_assert(cc_route_could_match(&t, "12", NULL, NULL));
+	ck_assert(cc_route_could_match(&t, "", NULL, NULL));
+	ck_assert(!cc_route_could_match(&t, "13", NULL, NULL));
+	ck_assert(!cc_route_could_match(&t, "123", NULL, NULL));
+	mk(&t, "nodest", "1399", "", NULL);
+	ck_assert(!cc_route_could_match(&t, "13", NULL, NULL));
+	strcpy(mk(&t, "src", "1499", "", "t1")->source_trunk, "a");
+	ck_assert(!cc_route_could_match(&t, "14", NULL, "b"));
+	ck_assert(cc_route_could_match(&t, "14", NULL, "a"));
+	drain(&t);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("cc_route");
@@ -237,5 +277,6 @@ int main(void)
 	tcase_add_test(tc, test_bounds);
 	tcase_add_test(tc, test_source_trunk);
 	tcase_add_test(tc, test_failover);
+	tcase_add_test(tc, test_number_state);
 	return tt_run(s);
 }

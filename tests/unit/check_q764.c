@@ -884,6 +884,42 @@ START_TEST(test_t7_rel_102_t1_t5)
 }
 END_TEST
 
+/* Overlap: SAMs after the IAM carry more digits and restart T7; after
+ * the ACM, or with bad digits, none is sent. */
+START_TEST(test_sam_out)
+{
+	struct isup_trunk *t = up8(&cc_ops);
+	struct isup_number num;
+	struct isup_msg *msg;
+
+	out_call(t, 3);
+	advance(15);
+	ck_assert_int_eq(isup_circuit_sam(circ(t, 3), "45"), 0);
+	msg = sent(t, ISUP_MSG_SAM, 3);
+	ck_assert_int_eq(isup_msg_get_number(msg, ISUP_PAR_SUBSEQUENT, &num), 0);
+	ck_assert_str_eq(num.digits, "45");
+	ck_assert_int_eq(isup_circuit_sam(circ(t, 3), "6F"), 0);
+	msg = sent(t, ISUP_MSG_SAM, 3);
+	ck_assert_int_eq(isup_msg_get_number(msg, ISUP_PAR_SUBSEQUENT, &num), 0);
+	ck_assert_str_eq(num.digits, "6F");
+	ck_assert_int_eq(isup_circuit_sam(circ(t, 3), ""), -EINVAL);
+	ck_assert_int_eq(isup_circuit_sam(circ(t, 3), "4F5"), -EINVAL);
+	ck_assert_int_eq(isup_circuit_sam(circ(t, 3), "12A"), -EINVAL);
+	ck_assert_int_eq(isup_circuit_sam(circ(t, 3), "123456789012345678901234567890123"), -EINVAL);
+	/* T7 runs from the last SAM: 20 s after it, not after the IAM */
+	quiet(20);
+	ck_assert_uint_eq(sent_cause(t, ISUP_MSG_REL, 3), 102);
+	feed_simple(t, ISUP_MSG_RLC, 3);
+	/* after the ACM the number is complete: no SAM */
+	out_call(t, 4);
+	feed_simple(t, ISUP_MSG_ACM, 4);
+	ck_assert_int_eq(isup_circuit_sam(circ(t, 4), "1"), -EINVAL);
+	ck_assert_int_eq(isup_circuit_sam(circ(t, 5), "1"), -EINVAL);
+	nothing_sent();
+	isup_trunk_free(t);
+}
+END_TEST
+
 START_TEST(test_t9_no_answer)
 {
 	struct isup_trunk *t = up8(&cc_ops);
@@ -931,6 +967,63 @@ START_TEST(test_call_both_ways)
 	feed_cause(t, ISUP_MSG_REL, 4, 16);
 	sent(t, ISUP_MSG_RLC, 4);
 	nothing_sent();
+	isup_trunk_free(t);
+}
+END_TEST
+
+static void ck_param(const struct isup_msg *msg, uint8_t code, const char *hex)
+{
+	const struct isup_param *par = isup_msg_find_param(msg, code);
+
+	ck_assert_msg(par != NULL || !hex, "parameter 0x%02x missing", code);
+	if (hex)
+		ck_assert_str_eq(osmo_hexdump_nospc(par->data, par->len), hex);
+}
+
+START_TEST(test_backward_msg_params)
+{
+	struct isup_trunk *t = up8(&cc_ops);
+	struct isup_msg *params = isup_msg_alloc(tt_ctx, ISUP_VARIANT_ITU, ISUP_MSG_ACM);
+	const uint8_t bci[2] = { 0x06, 0x01 }, obci = 0x01;
+	struct isup_msg *msg;
+
+	ck_assert_int_ge(isup_msg_set_param(params, ISUP_PAR_BCI, bci, 2), 0);
+	ck_assert_int_ge(isup_msg_set_param(params, ISUP_PAR_OBCI, &obci, 1), 0);
+	/* the ACM carries call control's parameters, in its own layout */
+	feed_iam(t, 2, 0);
+	ck_assert_int_eq(isup_circuit_alert_msg(circ(t, 2), params), 0);
+	msg = sent(t, ISUP_MSG_ACM, 2);
+	ck_param(msg, ISUP_PAR_BCI, "0601");
+	ck_param(msg, ISUP_PAR_OBCI, "01");
+	ck_state(t, 2, ISUP_CIRC_ST_IN_ALERTING);
+	/* one ACM per call */
+	ck_assert_int_eq(isup_circuit_alert_msg(circ(t, 2), params), -EINVAL);
+	nothing_sent();
+	/* ANM: the BCI is optional there and passes as given */
+	ck_assert_int_eq(isup_circuit_answer_msg(circ(t, 2), params), 0);
+	msg = sent(t, ISUP_MSG_ANM, 2);
+	ck_param(msg, ISUP_PAR_BCI, "0601");
+	ck_state(t, 2, ISUP_CIRC_ST_ANSWERED);
+	/* answer without ACM: CON, the fixed BCI when the parameters have none */
+	talloc_free(params);
+	params = isup_msg_alloc(tt_ctx, ISUP_VARIANT_ITU, ISUP_MSG_ANM);
+	ck_assert_int_ge(isup_msg_set_param(params, ISUP_PAR_OBCI, &obci, 1), 0);
+	feed_iam(t, 3, 0);
+	ck_assert_int_eq(isup_circuit_answer_msg(circ(t, 3), params), 0);
+	msg = sent(t, ISUP_MSG_CON, 3);
+	ck_param(msg, ISUP_PAR_BCI, "1614");
+	ck_param(msg, ISUP_PAR_OBCI, "01");
+	/* no parameters at all: the fixed ACM */
+	feed_iam(t, 4, 0);
+	ck_assert_int_eq(isup_circuit_alert_msg(circ(t, 4), NULL), 0);
+	msg = sent(t, ISUP_MSG_ACM, 4);
+	ck_param(msg, ISUP_PAR_BCI, "1614");
+	ck_param(msg, ISUP_PAR_OBCI, NULL);
+	ck_assert_ptr_null(isup_msg_find_param(msg, ISUP_PAR_OBCI));
+	/* an idle circuit cannot answer */
+	ck_assert_int_eq(isup_circuit_answer_msg(circ(t, 5), NULL), -EINVAL);
+	nothing_sent();
+	talloc_free(params);
 	isup_trunk_free(t);
 }
 END_TEST
@@ -1478,7 +1571,9 @@ static Suite *q764_suite(void)
 	tcase_add_test(tc, test_cgb_t18_t19);
 	ADD("calls", test_t7_rel_102_t1_t5);
 	tcase_add_test(tc, test_t9_no_answer);
+	tcase_add_test(tc, test_sam_out);
 	tcase_add_test(tc, test_call_both_ways);
+	tcase_add_test(tc, test_backward_msg_params);
 	tcase_add_test(tc, test_no_call_control_refuses);
 	tcase_add_test(tc, test_dual_seizure_non_controlling);
 	tcase_add_test(tc, test_dual_seizure_controlling);

@@ -9,6 +9,9 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <osmocom/core/utils.h>
 
 #include "src/sip_trunk.h"
 #include "src/sip_trunk_priv.h"
@@ -279,6 +282,60 @@ START_TEST(test_bounds)
 }
 END_TEST
 
+
+/* `local-bind`: the listener URL, the checks before it is set, and a
+ * trunk whose bind does not listen takes no calls. */
+START_TEST(test_bind)
+{
+	struct sip_trunk *a = mk("a"), *b = mk("b");
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	socklen_t sl = sizeof(sin);
+	char url[96], why[160];
+	int fd;
+
+	ck_assert_int_eq(sip_trunk_bind_url(a, url, sizeof(url)), 0);
+	ck_assert_str_eq(url, "");
+	ck_assert_int_eq(sip_trunk_peer_add(a, "127.0.0.2", 0), 0);
+	ck_assert(sip_trunk_usable(a));
+	osmo_strlcpy(a->bind_addr, "127.0.0.1", sizeof(a->bind_addr));
+	a->bind_port = 5070;
+	ck_assert_int_gt(sip_trunk_bind_url(a, url, sizeof(url)), 0);
+	ck_assert_str_eq(url, "sip:127.0.0.1:5070;transport=udp");
+	ck_assert_int_eq(sip_trunk_bind_url(a, url, 10), -ENOSPC);
+	/* configured but not listening (not started here): no calls */
+	ck_assert(!sip_trunk_usable(a));
+	ck_assert_ptr_null(sip_trunk_nua(a));
+	osmo_strlcpy(b->bind_addr, "::1", sizeof(b->bind_addr));
+	b->bind_port = 5071;
+	b->transport = SIP_TRUNK_TCP;
+	ck_assert_int_gt(sip_trunk_bind_url(b, url, sizeof(url)), 0);
+	ck_assert_str_eq(url, "sip:[::1]:5071;transport=tcp");
+
+	/* not an address; another trunk's bind (the same, or a wildcard) */
+	ck_assert_int_eq(sip_trunk_bind_check(b, "carrier.example", 5070, why, sizeof(why)), -EINVAL);
+	ck_assert_str_eq(why, "'carrier.example' is not an IPv4 or IPv6 address");
+	ck_assert_int_eq(sip_trunk_bind_check(b, "127.0.0.1", 5070, why, sizeof(why)), -EEXIST);
+	ck_assert_str_eq(why, "127.0.0.1 port 5070 is SIP trunk a's local-bind");
+	ck_assert_int_eq(sip_trunk_bind_check(b, "0.0.0.0", 5070, why, sizeof(why)), -EEXIST);
+	/* a port in use (held here), an address that is not ours */
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	ck_assert_int_ge(fd, 0);
+	inet_pton(AF_INET, "127.0.0.1", &sin.sin_addr);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&sin, &sl), 0);
+	ck_assert_int_eq(sip_trunk_bind_check(a, "127.0.0.1", ntohs(sin.sin_port), why, sizeof(why)),
+			 -EADDRINUSE);
+	ck_assert_ptr_nonnull(strstr(why, "(udp) is in use"));
+	/* the same port over TCP is free */
+	a->transport = SIP_TRUNK_TCP;
+	ck_assert_int_eq(sip_trunk_bind_check(a, "127.0.0.1", ntohs(sin.sin_port), why, sizeof(why)), 0);
+	close(fd);
+	ck_assert_int_eq(sip_trunk_bind_check(a, "192.0.2.77", 5070, why, sizeof(why)), -EADDRNOTAVAIL);
+	ck_assert_ptr_nonnull(strstr(why, "cannot bind 192.0.2.77 port 5070"));
+	drain();
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("sip_trunk");
@@ -290,5 +347,6 @@ int main(void)
 	tcase_add_test(tc, test_request_uri);
 	tcase_add_test(tc, test_auth_string);
 	tcase_add_test(tc, test_bounds);
+	tcase_add_test(tc, test_bind);
 	return tt_run(s);
 }

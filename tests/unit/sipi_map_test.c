@@ -524,6 +524,34 @@ START_TEST(test_backward_from_progress)
 }
 END_TEST
 
+START_TEST(test_midcall)
+{
+	struct isup_msg *cpg = isup_msg_alloc(tt_ctx, ISUP_VARIANT_ITU, ISUP_MSG_CPG);
+	struct isup_msg *acm = isup_msg_alloc(tt_ctx, ISUP_VARIANT_ITU, ISUP_MSG_ACM);
+	const struct isup_param *par;
+
+	ck_assert(sipi_info_carries(ISUP_MSG_CPG));
+	ck_assert(sipi_info_carries(ISUP_MSG_SUS));
+	ck_assert(sipi_info_carries(ISUP_MSG_RES));
+	ck_assert(!sipi_info_carries(ISUP_MSG_IAM));
+	ck_assert(!sipi_info_carries(ISUP_MSG_REL));
+	ck_assert(!sipi_info_carries(ISUP_MSG_ANM));
+	/* hold: event progress, generic notification remote hold (0x79) */
+	ck_assert_int_eq(sipi_hold_cpg(cpg, true), 0);
+	par = isup_msg_find_param(cpg, ISUP_PAR_EVENT_INFO);
+	ck_assert(par && par->len == 1 && par->data[0] == 0x02);
+	par = isup_msg_find_param(cpg, ISUP_PAR_GENERIC_NOTIF);
+	ck_assert(par && par->len == 1 && par->data[0] == 0xf9);
+	/* retrieval replaces it: 0x7a */
+	ck_assert_int_eq(sipi_hold_cpg(cpg, false), 0);
+	par = isup_msg_find_param(cpg, ISUP_PAR_GENERIC_NOTIF);
+	ck_assert(par && par->len == 1 && par->data[0] == 0xfa);
+	ck_assert_int_eq(sipi_hold_cpg(acm, true), -SIPI_ERR_INVAL);
+	talloc_free(cpg);
+	talloc_free(acm);
+}
+END_TEST
+
 START_TEST(test_profiles)
 {
 	struct sipi_profile p;
@@ -568,6 +596,7 @@ int main(void)
 	tcase_add_test(tc, test_reason_rows);
 	tcase_add_test(tc, test_progress);
 	tcase_add_test(tc, test_backward_from_progress);
+	tcase_add_test(tc, test_midcall);
 	tcase_add_test(tc, test_profiles);
 	return tt_run(s);
 }
