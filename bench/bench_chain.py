@@ -191,28 +191,53 @@ def bench_kamailio(tmp, rates, seconds, hold_ms):
     return results
 
 
-# Four ISUP trunks of 1000 circuits between A and B (one pair of point
-# codes: the CIC picks the trunk), tried in order by A's route.
-TRUNKS = [("t%d" % (i + 1), i * 1000 + 1, (i + 1) * 1000) for i in range(4)]
+# ISUP trunks of 1000 circuits between A and B (one pair of point codes:
+# the CIC picks the trunk).  A route tries at most 8 of them in order, so
+# the calls go on routes of up to 8 trunks: route i matches 03i.  The
+# call-rate steps use one route of four trunks; the memory figure at
+# 10,000 calls needs more CICs than ITU's 12-bit CIC has on one point-code
+# pair, so it uses ANSI (14 bits) there.
+RATE_ROUTES = [4]
 
 
-def td_config(vty_port, sip_port, pc, asp, as_name, rctx, stp_port, asp_port, remote_pc):
+def trunk_plan(routes):
+    """(trunks, variant) for routes of the given numbers of trunks:
+    trunks is [(name, first, last, route index)]."""
+    trunks = []
+    for r, n in enumerate(routes):
+        for _ in range(n):
+            i = len(trunks)
+            trunks.append(("t%d" % (i + 1), i * 1000 + 1, (i + 1) * 1000, r))
+    return trunks, "itu" if len(trunks) * 1000 <= 4095 else "ansi"
+
+
+def td_config(vty_port, sip_port, pc, asp, as_name, rctx, stp_port, asp_port, remote_pc, routes):
     text = ("log stderr\n logging filter all 1\n logging color 0\n logging print category 1\n"
             " logging level set-all notice\n"
             "line vty\n bind 127.0.0.1 %d\n"
             "sip\n local-address 127.0.0.1\n local-port %d\n transport udp\n" % (vty_port, sip_port))
     text += ss7test.asp_config(pc, asp, as_name, rctx, stp_port, asp_port)
-    for name, first, last in TRUNKS:
-        text += ("isup trunk %s\n variant itu\n local-point-code %s\n remote-point-code %s\n"
-                 " cic-range %d %d\n circuit-selection round-robin\n" % (name, pc, remote_pc, first, last))
+    trunks, variant = trunk_plan(routes)
+    for name, first, last, _ in trunks:
+        text += ("isup trunk %s\n variant %s\n local-point-code %s\n remote-point-code %s\n"
+                 " cic-range %d %d\n circuit-selection round-robin\n" % (name, variant, pc, remote_pc, first, last))
     return text
 
 
 class Chain:
     """osmo-stp, tandemd A and B, SIPp UAS behind B; torn down by stop()."""
 
-    def __init__(self, tmp, heaptrack=False):
-        self.tmp, self.procs = tmp, []
+    def __init__(self, tmp, heaptrack=False, routes=RATE_ROUTES):
+        self.tmp, self.procs, self.lock = tmp, [], None
+        try:
+            self._setup(heaptrack, routes)
+        except BaseException:
+            # nothing started may outlive a failed start
+            self.stop()
+            raise
+
+    def _setup(self, heaptrack, routes):
+        tmp = self.tmp
         env = ss7test.ss7_env()
         stp_port, a_asp, b_asp = (tt.free_port(udp=False) for _ in range(3))
         self.a_sip, self.uas_port = tt.free_port(tcp=False), tt.free_port(tcp=False)
@@ -221,19 +246,28 @@ class Chain:
         self.lock = open(ss7test.STP_LOCK, "w")
         import fcntl
         fcntl.flock(self.lock, fcntl.LOCK_EX)
+        # ANSI ISUP has 24-bit point codes: every cs7 instance says so
+        ansi = trunk_plan(routes)[1] == "ansi"
+        self.pc_fmt = (lambda text: text.replace("cs7 instance 0\n", "cs7 instance 0\n point-code format 8 8 8\n")
+                       .replace("7.255.7", "255.255.255")) if ansi else (lambda text: text)
         self.stp = self._start("osmo-stp", [ss7test.OSMO_STP, "-c",
-                                            self._write("stp.cfg", ss7test.stp_config(stp_port, a_asp, b_asp))], env)
+                                            self._write("stp.cfg", self.pc_fmt(ss7test.stp_config(stp_port, a_asp,
+                                                                                                  b_asp)))], env)
         time.sleep(0.5)
         cfg_a = td_config(self.a_vty, self.a_sip, ss7test.TANDEM_PC, "asp-tandem", "as-tandem", 1, stp_port,
-                          a_asp, ss7test.PEER_PC)
-        cfg_a += ("call-control\n route to-b\n  match called-prefix 030\n"
-                  + "".join("  destination trunk %s\n" % t[0] for t in TRUNKS)
-                  + "  strip 1\n  prefix 49\n  nai 4\n")
+                          a_asp, ss7test.PEER_PC, routes)
+        trunks = trunk_plan(routes)[0]
+        circuits = len(trunks) * 1000
+        cfg_a += "call-control\n max-calls %d\n" % (circuits + 1000)
+        for r in range(len(routes)):
+            cfg_a += (" route to-b%d\n  match called-prefix 03%d\n" % (r, r)
+                      + "".join("  destination trunk %s\n" % t[0] for t in trunks if t[3] == r)
+                      + "  strip 1\n  prefix 49\n  nai 4\n")
         cfg_b = td_config(self.b_vty, b_sip, ss7test.PEER_PC, "asp-peer", "as-peer", 2, stp_port, b_asp,
-                          ss7test.TANDEM_PC)
+                          ss7test.TANDEM_PC, routes)
         cfg_b += ("sip-trunk uas\n peer 127.0.0.1 %d\n transport udp\n profile sip-i\n"
-                  "call-control\n route to-uas\n  match called-prefix 4930\n  destination trunk uas\n"
-                  % self.uas_port)
+                  "call-control\n max-calls %d\n route to-uas\n  match called-prefix 493\n  destination trunk uas\n"
+                  % (self.uas_port, circuits + 1000))
         self.uas = start_uas(tmp, self.uas_port)
         self.procs.append(self.uas)
         tandemd = os.path.join(tt.BUILDDIR, "src", "tandemd")
@@ -246,14 +280,14 @@ class Chain:
             self.heaptrack = {"a": os.path.join(tmp, "heaptrack-a"), "b": os.path.join(tmp, "heaptrack-b")}
             wrap_a, wrap_b = (["heaptrack", "-o", self.heaptrack[x]] for x in "ab")
         self.t0 = time.monotonic()
-        self.a = self._start("tandemd-a", wrap_a + [tandemd, "-c", self._write("a.cfg", cfg_a)], env)
-        self.b = self._start("tandemd-b", wrap_b + [tandemd, "-c", self._write("b.cfg", cfg_b)], env)
+        self.a = self._start("tandemd-a", wrap_a + [tandemd, "-c", self._write("a.cfg", self.pc_fmt(cfg_a))], env)
+        self.b = self._start("tandemd-b", wrap_b + [tandemd, "-c", self._write("b.cfg", self.pc_fmt(cfg_b))], env)
         for port in (self.a_vty, self.b_vty):
             tt.wait_for(lambda: tt.port_open(port), 20, "tandemd VTY %d" % port)
         self.vty_a, self.vty_b = tt.Vty(self.a_vty, timeout=30), tt.Vty(self.b_vty, timeout=30)
         for v in (self.vty_a, self.vty_b):
             v.cmd("enable")
-            tt.wait_for(lambda: self.idle(v) == 4000, 60, "4000 idle circuits", interval=0.5)
+            tt.wait_for(lambda: self.idle(v) == circuits, 60, "%d idle circuits" % circuits, interval=0.5)
 
     def _write(self, name, text):
         path = os.path.join(self.tmp, name)
@@ -310,7 +344,8 @@ class Chain:
                 p.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 p.kill()
-        self.lock.close()
+        if self.lock:
+            self.lock.close()
 
 
 def bench_chain(tmp, rates, seconds, hold_ms):
@@ -376,7 +411,12 @@ def bench_memory(tmp, concurrent, rate, settle_s=40, heaptrack=False):
     is what an established call keeps.  With heaptrack, also the growth of
     the heap in use (bytes the program asked malloc for, without malloc's
     own overhead) between the same two points."""
-    chain = Chain(tmp, heaptrack)
+    half = concurrent // 2
+    # each half on its own route (03022345, 03122345), with room to spare
+    per_route = (half + 1499) // 1000
+    if per_route > 8:
+        raise SystemExit("bench_chain: at most 15,000 concurrent calls (2 routes of 8 trunks)")
+    chain = Chain(tmp, heaptrack, routes=[per_route, per_route])
     sipps = []
     try:
         half = concurrent // 2
@@ -384,7 +424,7 @@ def bench_memory(tmp, concurrent, rate, settle_s=40, heaptrack=False):
 
         def wave(n):
             argv = [tt.SIPP, "-sf", os.path.join(HERE, "sipp", "uac_hold.xml"), "-i", "127.0.0.1",
-                    "-p", str(tt.free_port(tcp=False)), "127.0.0.1:%d" % chain.a_sip, "-s", "03022345",
+                    "-p", str(tt.free_port(tcp=False)), "127.0.0.1:%d" % chain.a_sip, "-s", "03%d22345" % (n // half - 1),
                     "-m", str(half), "-r", str(rate), "-l", str(half), "-d", str(hold_ms),
                     "-nostdin", "-timeout", str(hold_ms // 1000 + 120) + "s"]
             sipps.append(subprocess.Popen(argv, cwd=tmp, stdout=subprocess.DEVNULL,
@@ -427,8 +467,8 @@ def main():
     ap.add_argument("--rates", default="100,300,600,1000", help="call rates to try, comma-separated")
     ap.add_argument("--seconds", type=int, default=5, help="seconds of calls per rate")
     ap.add_argument("--hold-ms", type=int, default=500, help="hold time of each call")
-    ap.add_argument("--concurrent", type=int, default=3900,
-                    help="established calls for the memory figure (the 4 trunks have 4000 circuits)")
+    ap.add_argument("--concurrent", type=int, default=10000,
+                    help="established calls for the memory figure (trunks are added to carry them)")
     ap.add_argument("--skip-kamailio", action="store_true")
     ap.add_argument("--memory-only", action="store_true",
                     help="only the memory figure (no call-rate steps, no Kamailio)")

@@ -278,3 +278,13 @@ const char *isup_msg_type_name(uint8_t type)
 
 	return s ? s : "unknown";
 }
+
+const struct value_string isup_event_ind_names[] = {
+	{ ISUP_EV_ALERTING, "alerting" },
+	{ ISUP_EV_PROGRESS, "progress" },
+	{ ISUP_EV_INBAND, "in-band information or an appropriate pattern is now available" },
+	{ ISUP_EV_FWD_BUSY, "call forwarded on busy" },
+	{ ISUP_EV_FWD_NOREPLY, "call forwarded on no reply" },
+	{ ISUP_EV_FWD_UNCOND, "call forwarded unconditional" },
+	{ 0, NULL }
+};

@@ -183,3 +183,15 @@ extern const struct value_string isup_ansi_param_names[];
 const char *isup_param_name(enum isup_variant variant, uint8_t code);
 /*! Acronym of a message type ("unknown" when not listed). */
 const char *isup_msg_type_name(uint8_t type);
+
+/*! Event indicator of the event information parameter (Q.763 3.21),
+ *  carried by CPG. */
+enum isup_event_ind {
+	ISUP_EV_ALERTING = 1,
+	ISUP_EV_PROGRESS = 2,
+	ISUP_EV_INBAND = 3,
+	ISUP_EV_FWD_BUSY = 4,
+	ISUP_EV_FWD_NOREPLY = 5,
+	ISUP_EV_FWD_UNCOND = 6,
+};
+extern const struct value_string isup_event_ind_names[];

@@ -361,8 +361,8 @@ int isup_circuit_setup(struct isup_circuit *c, struct isup_msg *iam);
 /*! Call control, overlap: send a SAM with more digits of the called
  *  number (0-9, a trailing 'F' for ST) on an outgoing call whose IAM is
  *  out and no ACM came yet; T7 restarts (Q.764 2.1.2, T7 runs from the
- *  latest address message).  \returns 0, -EINVAL (bad digits, or the
- *  call is past that point) or < 0 when sending failed. */
+ *  latest address message).  \returns 0, -EINVAL (bad digits), -EBUSY
+ *  (the call is past that point) or < 0 when sending failed. */
 int isup_circuit_sam(struct isup_circuit *c, const char *digits);
 /*! Operator test call: IAM with a called number on circuit c. */
 int isup_circuit_test_call(struct isup_circuit *c, const char *called);

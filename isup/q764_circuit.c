@@ -437,7 +437,9 @@ int isup_circuit_sam(struct isup_circuit *c, const char *digits)
 	size_t n = digits ? strlen(digits) : 0;
 	int rc;
 
-	if (c->fi->state != ISUP_CIRC_ST_OUT_IAM || !n || n > ISUP_NUMBER_MAX_DIGITS ||
+	if (c->fi->state != ISUP_CIRC_ST_OUT_IAM)
+		return -EBUSY;
+	if (!n || n > ISUP_NUMBER_MAX_DIGITS ||
 	    strspn(digits, "0123456789") < n - 1 ||
 	    !((digits[n - 1] >= '0' && digits[n - 1] <= '9') || digits[n - 1] == 'F'))
 		return -EINVAL;

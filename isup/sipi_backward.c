@@ -5,16 +5,9 @@
  */
 #include <string.h>
 
+#include "isup/isup_names.h"
 #include "isup/sipi_call.h"
 #include "isup/sipi_err.h"
-
-/* Q.763 3.21 event indicator values */
-#define EV_ALERTING	1
-#define EV_PROGRESS	2
-#define EV_INBAND	3
-#define EV_FWD_BUSY	4
-#define EV_FWD_NOREPLY	5
-#define EV_FWD_UNCOND	6
 
 /* BCI called party status (Q.763 3.5 bits DC) */
 #define BCI_SUBSCRIBER_FREE	1
@@ -49,18 +42,18 @@ int sipi_progress_from_isup(const struct isup_msg *msg, struct sipi_progress *ou
 		if (isup_msg_get_bf(msg, ISUP_PAR_EVENT_INFO, &ev, sizeof(ev)) < 0)
 			return -SIPI_ERR_INVAL;
 		switch (ev.event) {
-		case EV_ALERTING:
+		case ISUP_EV_ALERTING:
 			out->status = inband ? 183 : 180;
 			out->with_sdp = inband;
 			break;
-		case EV_PROGRESS:
-		case EV_INBAND:
+		case ISUP_EV_PROGRESS:
+		case ISUP_EV_INBAND:
 			out->status = 183;
-			out->with_sdp = inband || ev.event == EV_INBAND;
+			out->with_sdp = inband || ev.event == ISUP_EV_INBAND;
 			break;
-		case EV_FWD_BUSY:
-		case EV_FWD_NOREPLY:
-		case EV_FWD_UNCOND:
+		case ISUP_EV_FWD_BUSY:
+		case ISUP_EV_FWD_NOREPLY:
+		case ISUP_EV_FWD_UNCOND:
 			out->status = 181;
 			break;
 		default:

@@ -7,11 +7,9 @@
  */
 #include <errno.h>
 
+#include "isup/isup_names.h"
 #include "isup/sipi_call.h"
 #include "isup/sipi_err.h"
-
-/* Q.763 3.21 event indicator */
-#define EV_PROGRESS	2
 
 /* Q.763 3.25 generic notification indicator (bit 8: last octet) */
 #define GNI_REMOTE_HOLD		0x79
@@ -38,7 +36,7 @@ bool sipi_info_carries(uint8_t type)
 
 int sipi_hold_cpg(struct isup_msg *cpg, bool held)
 {
-	const uint8_t ev = EV_PROGRESS;
+	const uint8_t ev = ISUP_EV_PROGRESS;
 	const uint8_t gni = GNI_EXT | (held ? GNI_REMOTE_HOLD : GNI_REMOTE_RETRIEVAL);
 
 	if (cpg->type != ISUP_MSG_CPG)

@@ -37,8 +37,9 @@ struct cc_media;
 struct cc_overlap;
 struct cc_sip_offer_wait;
 
-/*! Most calls at once; more INVITEs get 503 cause 42, more IAMs REL 42. */
-#define CC_MAX_CALLS	4096
+/*! Default of `max-calls`: most calls at once; more INVITEs get 503
+ *  cause 42, more IAMs REL 42. */
+#define CC_MAX_CALLS_DEFAULT	16384
 /*! Largest SDP body kept for the placeholder answer. */
 #define CC_SDP_MAX	4096
 
@@ -80,6 +81,7 @@ enum cc_call_event {
 	CC_EV_ISUP_LEG_GONE,	/*!< the ISUP leg FSM terminated */
 	CC_EV_CLEAR,		/*!< operator `clear call` */
 	CC_EV_MIDCALL,		/*!< SUS/RES of one leg for the other; data: struct cc_midcall */
+	CC_EV_OVERLAP_GONE,	/*!< the overlap (digit collection) FSM terminated */
 };
 extern const struct value_string cc_call_event_names[];
 
@@ -294,6 +296,8 @@ struct cc_state {
 	void *ctx;
 	struct llist_head calls;
 	unsigned int num_calls;
+	/*! `max-calls`: admission limit */
+	unsigned int max_calls;
 	uint32_t next_id;
 	struct cc_route_table routes;
 	enum cc_sip_profile profile;
@@ -308,10 +312,12 @@ extern struct cc_state *g_cc;
 
 /*! Call control timers (X1: release guard), settable in the VTY. */
 extern struct osmo_tdef cc_tdefs[];
-/*! T numbers of cc_tdefs for the SIP leg of ISUP -> SIP calls (Q.1912.5:
- *  T7 awaiting 18x/2xx, T9 awaiting the answer). */
+/*! T numbers of cc_tdefs: for the SIP leg of ISUP -> SIP calls (Q.1912.5:
+ *  T7 awaiting 18x/2xx, T9 awaiting the answer), and T10, the interworking
+ *  timer of the en-bloc conversion of overlap numbers. */
 #define CC_T7	7
 #define CC_T9	9
+#define CC_T10	10
 
 /*! Allocate call control and install its VTY nodes (before the config). */
 int cc_init(void *ctx);
@@ -351,7 +357,7 @@ uint64_t cc_call_us(const struct cc_call *call);
 	cc_ladder_add(&(call)->ladder, cc_call_ms(call), dir, side, fmt, ##args)
 
 /*! Allocate a new call (CALL FSM, CDR) in PROCEEDING; NULL when out of
- *  memory or at CC_MAX_CALLS (counted). */
+ *  memory or at `max-calls` (counted). */
 struct cc_call *cc_call_alloc(enum cc_dir dir);
 
 /*! A leg FSM instance: a child of the call's FSM (term_event when it

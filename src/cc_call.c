@@ -28,6 +28,7 @@
 #include "db/cdr_writer.h"
 #include "isup/isup_params.h"
 #include "isup/q764.h"
+#include "isup/isup_names.h"
 #include "src/cc.h"
 #include "src/cc_overlap.h"
 #include "src/sip_trunk.h"
@@ -44,7 +45,7 @@ enum cc_timer {
 struct osmo_tdef cc_tdefs[] = {
 	{ .T = CC_X1, .default_val = 32, .unit = OSMO_TDEF_S,
 	  .desc = "Release guard: a call whose legs are not both gone is freed" },
-	{ .T = 10, .default_val = 5, .unit = OSMO_TDEF_S,
+	{ .T = CC_T10, .default_val = 5, .unit = OSMO_TDEF_S, .min_val = 1,
 	  .desc = "Interworking (Q.1912.5 en-bloc conversion): no further digit for this long completes an overlap number" },
 	{ .T = CC_T7, .default_val = 20, .unit = OSMO_TDEF_S, .min_val = 1,
 	  .desc = "ISUP -> SIP: INVITE sent, no 18x/2xx: CANCEL, REL 102 (Q.1912.5)" },
@@ -77,6 +78,7 @@ const struct value_string cc_call_event_names[] = {
 	{ CC_EV_ISUP_LEG_GONE, "ISUP_LEG_GONE" },
 	{ CC_EV_CLEAR, "CLEAR" },
 	{ CC_EV_MIDCALL, "MIDCALL" },
+	{ CC_EV_OVERLAP_GONE, "OVERLAP_GONE" },
 	{ 0, NULL }
 };
 
@@ -132,7 +134,7 @@ static const struct rate_ctr_desc cc_ctr_desc[] = {
 	[CC_CTR_FAIL_NO_ANSWER] = { "fail:no-answer-sdp", "Calls failed: our offer got no SDP answer (PRACK/ACK)" },
 	[CC_CTR_FAIL_T7] = { "fail:t7", "Calls to SIP failed: no 18x/2xx within T7 (cause 102)" },
 	[CC_CTR_FAIL_T9] = { "fail:t9", "Calls to SIP failed: no answer within T9 (cause 19)" },
-	[CC_CTR_MIDCALL_DROPPED] = { "midcall:dropped", "Mid-call ISUP messages not passed on (no mapping, send failed)" },
+	[CC_CTR_MIDCALL_DROPPED] = { "midcall:dropped", "Mid-call ISUP messages not passed on (no mapping, before answer, INFO refused, send failed)" },
 };
 
 static const struct rate_ctr_group_desc cc_ctrg_desc = {
@@ -508,16 +510,22 @@ static void cc_call_action(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 		if (fi->state == CC_ST_RELEASING)
 			cc_check_done(call);
 		break;
-	case CC_EV_MIDCALL:
-		if (fi->state != CC_ST_ANSWERED)
+	case CC_EV_MIDCALL: {
+		const struct cc_midcall *mc = data;
+		struct osmo_fsm_inst *to = mc->from == CC_SIDE_ISUP ? (call->sip ? call->sip->fi : NULL) :
+					   (call->isup ? call->isup->fi : NULL);
+
+		/* mid-call messages belong to the answered call; before it (or
+		 * with the other leg gone) they are not queued but counted */
+		if (fi->state != CC_ST_ANSWERED || !to) {
+			LOGPFSML(fi, LOGL_NOTICE, "%s of the %s side dropped: %s\n", isup_msg_type_name(mc->msg->type),
+				 mc->from == CC_SIDE_ISUP ? "ISUP" : "SIP", to ? "not answered" : "other leg gone");
+			cc_ctr_inc(CC_CTR_MIDCALL_DROPPED);
 			break;
-		if (((struct cc_midcall *)data)->from == CC_SIDE_ISUP) {
-			if (call->sip)
-				osmo_fsm_inst_dispatch(call->sip->fi, CC_LEG_EV_MIDCALL_REQ, data);
-		} else if (call->isup) {
-			osmo_fsm_inst_dispatch(call->isup->fi, CC_LEG_EV_MIDCALL_REQ, data);
 		}
+		osmo_fsm_inst_dispatch(to, CC_LEG_EV_MIDCALL_REQ, data);
 		break;
+	}
 	case CC_EV_CLEAR:
 		cc_ctr_inc(CC_CTR_CLEARED);
 		cc_record_cause(call, CC_CAUSE_NORMAL, CDR_LOC_TRANSIT, CDR_REL_TANDEMD);
@@ -561,7 +569,7 @@ static void cc_call_cleanup(struct osmo_fsm_inst *fi, enum osmo_fsm_term_cause w
 }
 
 #define CC_ALL_EVENTS (S(CC_EV_PROGRESS) | S(CC_EV_ANSWER) | S(CC_EV_RELEASE) | S(CC_EV_SIP_LEG_GONE) | \
-		       S(CC_EV_ISUP_LEG_GONE) | S(CC_EV_CLEAR) | S(CC_EV_MIDCALL))
+		       S(CC_EV_ISUP_LEG_GONE) | S(CC_EV_CLEAR) | S(CC_EV_MIDCALL) | S(CC_EV_OVERLAP_GONE))
 
 static const struct osmo_fsm_state cc_call_states[] = {
 	[CC_ST_PROCEEDING] = {
@@ -622,7 +630,7 @@ struct cc_call *cc_call_alloc(enum cc_dir dir)
 	struct osmo_fsm_inst *fi;
 	struct cc_call *call;
 
-	if (g_cc->num_calls >= CC_MAX_CALLS) {
+	if (g_cc->num_calls >= g_cc->max_calls) {
 		cc_ctr_inc(CC_CTR_FAIL_OVERLOAD);
 		return NULL;
 	}
@@ -664,6 +672,7 @@ int cc_init(void *ctx)
 	INIT_LLIST_HEAD(&g_cc->calls);
 	cc_route_table_init(&g_cc->routes);
 	g_cc->profile = CC_PROFILE_SIP;
+	g_cc->max_calls = CC_MAX_CALLS_DEFAULT;
 	g_cc->ctrs = rate_ctr_group_alloc(g_cc, &cc_ctrg_desc, 0);
 	if (!g_cc->ctrs)
 		return -ENOMEM;

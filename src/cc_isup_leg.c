@@ -30,11 +30,6 @@
 
 #define S(x) (1 << (x))
 
-/* Event information values of a CPG (Q.763 3.21). */
-#define CPG_EVENT_ALERTING	1
-#define CPG_EVENT_PROGRESS	2
-#define CPG_EVENT_INBAND	3
-
 static const struct isup_call_ops cc_isup_ops;
 
 void cc_isup_attach(struct isup_trunk *t)
@@ -249,7 +244,7 @@ static void cc_isup_progress_out(struct cc_isup_leg *leg, const struct cc_progre
 			cc_ladder(leg->call, CC_LADDER_OUT, CC_SIDE_ISUP, "CPG (from SIP-I)");
 		return;
 	}
-	ev = pr->status == 180 ? CPG_EVENT_ALERTING : pr->sdp ? CPG_EVENT_INBAND : CPG_EVENT_PROGRESS;
+	ev = pr->status == 180 ? ISUP_EV_ALERTING : pr->sdp ? ISUP_EV_INBAND : ISUP_EV_PROGRESS;
 	cpg = isup_msg_alloc(leg, leg->trunk->cfg.variant, ISUP_MSG_CPG);
 	if (!cpg)
 		return;

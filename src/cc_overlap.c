@@ -207,6 +207,11 @@ static void cc_ovl_route_now(struct cc_overlap *o)
 	LOGPFSML(o->fi, LOGL_INFO, "routing %s now, later digits in INFO\n", o->digits);
 	osmo_strlcpy(called, o->digits, sizeof(called));
 	osmo_strlcpy(calling, o->calling, sizeof(calling));
+	/* SAMs that came below the minimum are in the INVITE and its IAM */
+	if (cc_ovl_set_called(call, called) < 0) {
+		cc_call_fail(call, CC_CAUSE_INTERWORKING, CC_CTR_FAIL_IAM);
+		return;
+	}
 	cdr_record_set(call->cdr, called_in, called);
 	if (!cc_call_lookup(call, called, has_calling ? calling : NULL, call->in_trunk))
 		return;
@@ -241,7 +246,7 @@ static void cc_ovl_evaluate(struct cc_overlap *o)
 			cc_ovl_route_now(o);
 			break;
 		}
-		osmo_fsm_inst_state_chg(o->fi, CC_OVL_ST_MORE, osmo_tdef_get(cc_tdefs, 10, OSMO_TDEF_S, -1), 10);
+		osmo_fsm_inst_state_chg(o->fi, CC_OVL_ST_MORE, osmo_tdef_get(cc_tdefs, CC_T10, OSMO_TDEF_S, -1), CC_T10);
 		break;
 	case CC_NUM_TOO_SHORT:
 		LOGPFSML(o->fi, LOGL_NOTICE, "ST after %zu digits, the route needs %u: cause 28\n",
@@ -280,6 +285,30 @@ static void cc_ovl_digits(struct cc_overlap *o, const char *in)
 		cc_ovl_evaluate(o);
 }
 
+/* Digits of a SAM passed on in INFO (those from index have on): the
+ * kept IAM, whose called number is already the route's output (a
+ * failover re-sends it), the called number out and the CDR grow with
+ * them; the dialog's Request-URI cannot. */
+static void cc_ovl_follow(struct cc_overlap *o, size_t have)
+{
+	struct cc_call *call = o->call;
+	const char *add = o->digits + have;
+	struct isup_number num;
+	size_t n = strlen(call->called_out);
+
+	cdr_record_set(call->cdr, called_in, o->digits);
+	if (n + strlen(add) >= sizeof(call->called_out) || isup_msg_get_number(call->iam, ISUP_PAR_CALLED, &num) < 0 ||
+	    strlen(num.digits) + strlen(add) >= sizeof(num.digits)) {
+		LOGPFSML(o->fi, LOGL_NOTICE, "digits %s not kept in the IAM\n", add);
+		return;
+	}
+	osmo_strlcpy(call->called_out + n, add, sizeof(call->called_out) - n);
+	cdr_record_set(call->cdr, called_out, call->called_out);
+	osmo_strlcpy(num.digits + strlen(num.digits), add, sizeof(num.digits) - strlen(num.digits));
+	if (isup_msg_set_number(call->iam, ISUP_PAR_CALLED, &num) < 0)
+		LOGPFSML(o->fi, LOGL_NOTICE, "digits %s not kept in the IAM\n", add);
+}
+
 /* A SAM after the INVITE went to a SIP-I/SIP-T trunk: INFO with the SAM
  * encapsulated, through the SIP leg's mid-call path. */
 static void cc_ovl_info_out(struct cc_overlap *o, const char *in)
@@ -288,6 +317,8 @@ static void cc_ovl_info_out(struct cc_overlap *o, const char *in)
 	struct cc_midcall mc = { .from = CC_SIDE_ISUP };
 	struct isup_number num = {};
 	struct isup_msg *sam;
+
+	size_t have = strlen(o->digits);
 
 	if (!cc_ovl_append(o, in))
 		return;
@@ -305,6 +336,7 @@ static void cc_ovl_info_out(struct cc_overlap *o, const char *in)
 		cc_ovl_fail(o, CC_OVL_CTR_SAM_BAD);
 		return;
 	}
+	cc_ovl_follow(o, have);
 	mc.msg = sam;
 	cc_overlap_ctr_inc(CC_OVL_CTR_SAM_INFO);
 	osmo_fsm_inst_dispatch(call->sip->fi, CC_LEG_EV_MIDCALL_REQ, &mc);
@@ -334,7 +366,7 @@ static int cc_ovl_timer_cb(struct osmo_fsm_inst *fi)
 		LOGPFSML(fi, LOGL_NOTICE, "T35: no sufficient digits after %s: cause 28\n", o->digits);
 		cc_ovl_fail(o, CC_OVL_CTR_T35);
 		break;
-	case 10:
+	case CC_T10:
 		/* Q.1912.5 en-bloc conversion: no more digits, the number is
 		 * taken as complete */
 		cc_overlap_ctr_inc(CC_OVL_CTR_T10);
@@ -424,7 +456,7 @@ bool cc_overlap_iam(struct cc_call *call, const char *called, const char *callin
 		return false;
 	}
 	/* the FSM ends with its call only: the term event is never sent */
-	fi = osmo_fsm_inst_alloc_child(&cc_ovl_fsm, call->fi, CC_EV_SIP_LEG_GONE);
+	fi = osmo_fsm_inst_alloc_child(&cc_ovl_fsm, call->fi, CC_EV_OVERLAP_GONE);
 	o = fi ? talloc_zero(fi, struct cc_overlap) : NULL;
 	if (!o) {
 		if (fi) {

@@ -80,6 +80,7 @@ void cc_sip_respond_contact(struct cc_sip_leg *leg, int status, const char *sdp,
 	struct sipi_body *b = NULL;
 	const char *ct = NULL, *cd = NULL, *mv = NULL;
 	sip_payload_t *pl = NULL;
+	bool reliable;
 
 	if ((sdp || isup) && sipi_body_build(leg, &leg->call->prof, sdp, isup, &b) == 0 && b) {
 		ct = b->content_type;
@@ -88,20 +89,23 @@ void cc_sip_respond_contact(struct cc_sip_leg *leg, int status, const char *sdp,
 		pl = sip_payload_create(home, b->data, b->len);
 	}
 	/* 100rel: reliable 18x when the trunk allows it and the caller
-	 * supports it; nua adds RSeq and waits for the PRACK */
+	 * supports it; nua adds RSeq and waits for the PRACK.  An INVITE
+	 * without an offer must get ours in the first reliable response
+	 * (RFC 3262 5): an 18x without it goes unreliable. */
+	reliable = status > 100 && status < 200 && leg->rel100 &&
+		   (sdp || !leg->delayed_offer || leg->offer_sent || leg->sdp_done);
 	nua_respond(leg->nh, status, sip_status_phrase(status) ?: "Call Failed",
-		    TAG_IF(status > 100 && status < 200 && leg->rel100, SIPTAG_REQUIRE_STR("100rel")),
+		    TAG_IF(reliable, SIPTAG_REQUIRE_STR("100rel")),
 		    TAG_IF(reason, SIPTAG_REASON_STR(reason)), TAG_IF(contact, SIPTAG_CONTACT_STR(contact)),
 		    TAG_IF(status == 415, SIPTAG_ACCEPT_STR(sipi_accept)), TAG_IF(ct, SIPTAG_CONTENT_TYPE_STR(ct)),
 		    TAG_IF(cd, SIPTAG_CONTENT_DISPOSITION_STR(cd)), TAG_IF(mv, SIPTAG_MIME_VERSION_STR(mv)),
 		    TAG_IF(pl, SIPTAG_PAYLOAD(pl)), TAG_END());
 	su_home_deinit(home);
 	talloc_free(b);
-	if (status > 100 && status < 200 && leg->rel100 && leg->rel18x_sent < UINT16_MAX)
+	if (reliable && leg->rel18x_sent < UINT16_MAX)
 		leg->rel18x_sent++;
 	/* an offer of ours (delayed offer) is done only with its answer */
-	if (sdp && !leg->offer_sent &&
-	    ((status >= 200 && status < 300) || (status > 100 && status < 200 && leg->rel100)))
+	if (sdp && !leg->offer_sent && ((status >= 200 && status < 300) || reliable))
 		leg->sdp_done = true;
 	cc_ladder(leg->call, CC_LADDER_OUT, CC_SIDE_SIP, "%d%s", status, pl ? " (body)" : "");
 }
@@ -177,7 +181,10 @@ static void cc_sip_progress_out(struct cc_sip_leg *leg, const struct cc_progress
 	if (leg->fi->state == CC_LEG_ST_PROCEEDING)
 		osmo_fsm_inst_state_chg(leg->fi, CC_LEG_ST_ALERTING, 0, 0);
 	/* early media: the gateway's answer once there (or the placeholder) */
-	sdp = p.with_sdp ? cc_sip_sdp_out(leg, p.status) : NULL;
+	/* a delayed offer rides on the first reliable 18x, with or
+	 * without in-band information (RFC 3262 5) */
+	sdp = p.with_sdp || (leg->delayed_offer && leg->rel100 && !leg->offer_sent && !leg->sdp_done) ?
+		cc_sip_sdp_out(leg, p.status) : NULL;
 	/* without it yet: this 18x again with the SDP when it comes */
 	leg->early_resend = p.with_sdp && !sdp && cc_call_media_pending(leg->call) ? p.status : 0;
 	cc_sip_respond(leg, p.status, sdp, pr->msg, NULL);
@@ -669,6 +676,11 @@ bool cc_sip_event(int event, int status, const char *phrase, nua_handle_t *nh, v
 		return true;
 	case nua_r_info:
 		cc_ladder(call, CC_LADDER_IN, CC_SIDE_SIP, "%d (INFO)", status);
+		if (status >= 300) {
+			/* the ISUP message it carried is lost on the way */
+			LOGPFSML(leg->fi, LOGL_NOTICE, "INFO refused: %d %s\n", status, phrase ?: "");
+			cc_ctr_inc(CC_CTR_MIDCALL_DROPPED);
+		}
 		return true;
 	case nua_i_prack:
 		cc_ladder(call, CC_LADDER_IN, CC_SIDE_SIP, "PRACK");

@@ -43,6 +43,15 @@ DEFUN(cfg_cc_profile, cfg_cc_profile_cmd, "profile (sip|sip-i|sip-t)",
 	return CMD_SUCCESS;
 }
 
+DEFUN(cfg_cc_max_calls, cfg_cc_max_calls_cmd, "max-calls <1-1000000>",
+      "Most calls at once: more INVITEs get 503 with cause 42, more IAMs REL 42 (default 16384)\n"
+      "Number of calls\n")
+{
+	/* lowering it below the calls up now only refuses new ones */
+	g_cc->max_calls = atoi(argv[0]);
+	return CMD_SUCCESS;
+}
+
 DEFUN(cfg_cc_timer, cfg_cc_timer_cmd, "timer " OSMO_TDEF_VTY_ARG_SET,
       "Configure a call control timer\n" OSMO_TDEF_VTY_DOC_SET)
 {
@@ -68,10 +77,13 @@ static bool cc_timers_default(void)
 static int cc_config_write(struct vty *vty)
 {
 	/* nothing configured: no node, as before call control existed */
-	if (!g_cc->routes.num && g_cc->profile == CC_PROFILE_SIP && cc_timers_default())
+	if (!g_cc->routes.num && g_cc->profile == CC_PROFILE_SIP && cc_timers_default() &&
+	    g_cc->max_calls == CC_MAX_CALLS_DEFAULT)
 		return CMD_SUCCESS;
 	vty_out(vty, "call-control%s", VTY_NEWLINE);
 	vty_out(vty, " profile %s%s", get_value_string(cc_sip_profile_names, g_cc->profile), VTY_NEWLINE);
+	if (g_cc->max_calls != CC_MAX_CALLS_DEFAULT)
+		vty_out(vty, " max-calls %u%s", g_cc->max_calls, VTY_NEWLINE);
 	osmo_tdef_vty_write(vty, cc_tdefs, " timer ");
 	cc_route_vty_write(vty);
 	return CMD_SUCCESS;
@@ -176,8 +188,9 @@ DEFUN(clear_call, clear_call_cmd, "clear call <1-4294967295>", "Clear\n" "Releas
 
 DEFUN(show_cc, show_cc_cmd, "show call-control", SHOW_STR "Call control counters\n")
 {
-	vty_out(vty, "profile %s, %u route(s), %u call(s)%s", get_value_string(cc_sip_profile_names, g_cc->profile),
-		g_cc->routes.num, g_cc->num_calls, VTY_NEWLINE);
+	vty_out(vty, "profile %s, %u route(s), %u call(s), max-calls %u%s",
+		get_value_string(cc_sip_profile_names, g_cc->profile), g_cc->routes.num, g_cc->num_calls,
+		g_cc->max_calls, VTY_NEWLINE);
 	vty_out_rate_ctr_group(vty, " ", g_cc->ctrs);
 	return CMD_SUCCESS;
 }
@@ -209,6 +222,7 @@ void cc_vty_init(void)
 	install_node(&cc_node, cc_config_write);
 	install_element(CC_NODE, &cfg_cc_profile_cmd);
 	install_element(CC_NODE, &cfg_cc_timer_cmd);
+	install_element(CC_NODE, &cfg_cc_max_calls_cmd);
 	cc_route_vty_init();
 	install_element_ve(&show_calls_cmd);
 	install_element_ve(&show_call_cmd);

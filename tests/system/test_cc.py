@@ -221,6 +221,26 @@ class SipToIsup(CallCase):
         self.assertRegex(national, r"Calls released by the far end before answer:\s+1\b")
         self.assertRegex(national, r"Calls answered:\s+0\b")
 
+    def test_max_calls_refuses_the_next_with_503_cause_42(self):
+        self.configure("call-control\n max-calls 1\n")
+        self.assertIn(" max-calls 1\n", self.vty.cmd("show running-config"))
+        peer = self.ready_peer("expect IAM cic=* called=493022345\n"
+                               "send ACM cic=$\n"
+                               "mark alerting\n"
+                               "wait-file second\n"
+                               "send REL cic=$ cause=17\n"
+                               "expect RLC cic=$\n"
+                               "expect-none 1\n")
+        first = self.sipp("cc_uac_reject.xml", "03022345", {"STATUS": "486", "CAUSE": "17"})
+        self.wait_mark(peer, "alerting")
+        second = self.sipp("cc_uac_reject.xml", "03022346", {"STATUS": "503", "CAUSE": "42"})
+        self.wait_sipp(second)
+        self.go("second")
+        self.wait_sipp(first)
+        self.wait_peer(peer)
+        self.no_calls()
+        self.assertEqual(self.cc_counter("Calls refused: too many calls"), 1)
+
     def test_number_changed_gives_301_to_the_new_number(self):
         # cause 22 whose diagnostic is the new number (called party number
         # format: international, ISDN, 4930999) -> 301 with it as Contact

@@ -54,14 +54,14 @@ class OfferCase(CallCase):
         self.vtys.append(self.mgw_vty)
         wait_for(lambda: "mgw1: UP" in self.vty.cmd("show media-gateway mgw1"), 15, "gateway UP")
 
-    def early_call(self, scenario, peer_tail, subst=None):
-        """A caller with 100rel; the far end's ACM ("in-band information":
-        a reliable 183 with SDP) waits until the gateway's SDP is there,
-        then the peer goes on with peer_tail.  Returns (peer, SIPp)."""
+    def early_call(self, scenario, peer_tail, subst=None, acm="0616140129010100"):
+        """A caller with 100rel; the far end's ACM (by default with "in-band
+        information": a reliable 183 with SDP) waits until the gateway's SDP
+        is there, then the peer goes on with peer_tail.  Returns (peer, SIPp)."""
         self.configure("sip-trunk caller\n peer 127.0.0.1\n 100rel supported\n")
         peer = self.ready_peer("expect IAM cic=* called=493022345\n"
                                "wait-file acm\n"
-                               "send raw cic=$ hex=0616140129010100\n" + peer_tail)
+                               "send raw cic=$ hex=%s\n" % acm + peer_tail)
         sipp = self.sipp(scenario, "03022345", subst)
         wait_for(lambda: "media ready on" in self.tandemd.log(), 10, "the gateway's SDP")
         self.go("acm")
@@ -225,6 +225,27 @@ class DelayedOffer(OfferCase):
         # the reliable 183 has the gateway's offer
         self.our_offer(self.wait_sipp(sipp), "SIP/2.0 183")
         self.assertEqual(self.cc_counter("Calls answered"), 1)
+        self.end_clean(peer)
+
+    def test_offer_in_reliable_180_answer_in_prack(self):
+        # an ACM "subscriber free" without in-band information gives a
+        # 180; the first reliable response must carry the offer of a
+        # delayed-offer INVITE (RFC 3262 5), so the 180 has it
+        port = free_port(tcp=False)
+        peer, sipp = self.early_call("offer_uac_delayed_prack.xml", "wait-file anm\n"
+                                     "send ANM cic=$\n"
+                                     "mark answered\n"
+                                     "wait-file release\n"
+                                     "send REL cic=$ cause=16\n"
+                                     "expect RLC cic=$\n",
+                                     {"PORT1": str(port), 'response="183"': 'response="180"'}, acm="06161400")
+        wait_for(lambda: port in self.remote_ports(), 10, "MDCX with the PRACK's answer")
+        self.go("anm")
+        self.wait_mark(peer, "answered")
+        self.wait_ladder("SIP   in   ACK")
+        self.assertIn("SIP   out  180 (body)", self.ladder())
+        self.go("release")
+        self.our_offer(self.wait_sipp(sipp), "SIP/2.0 180")
         self.end_clean(peer)
 
     def test_prack_without_answer_gives_488_and_rel_65(self):

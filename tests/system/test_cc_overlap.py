@@ -185,6 +185,36 @@ class IsupOverlap(test_cc.CallCase):
         self.no_calls()
         self.assertEqual(overlap_counter(self.vty, "sam:info"), 2)
 
+    def test_sams_below_the_minimum_reach_the_sip_i_invite(self):
+        # IAM 77 is below the minimum of 3: SAM 4 completes it, so the
+        # INVITE (and its IAM) carry 774; the later SAMs follow in INFO
+        # and the CDR's numbers grow with them
+        self.configure("sip-trunk uasi\n"
+                       " peer 127.0.0.1 %d\n"
+                       " transport udp\n"
+                       " profile sip-i\n"
+                       "call-control\n"
+                       " route sipi\n"
+                       "  match called-prefix 77\n"
+                       "  destination trunk uasi\n"
+                       "  min-digits 3\n"
+                       "  overlap\n" % self.uas_port)
+        sipp = self.uas("ovl_uas_info_sam.xml")
+        peer = self.iam_peer("send IAM cic=3 called=77\n"
+                             "sleep 0.5\n"
+                             "send SAM cic=3 p05=8004\n"       # 4
+                             "sleep 0.3\n"
+                             "send SAM cic=3 p05=8005\n"       # 5
+                             "sleep 0.3\n"
+                             "send SAM cic=3 p05=00f6\n"       # 6 ST
+                             "expect REL cic=3 cause=17\n"
+                             "send RLC cic=3\n")
+        msgs = self.wait_sipp(sipp)
+        self.wait_peer(peer)
+        self.assertIn("INVITE sip:774@127.0.0.1:%d" % self.uas_port, msgs)
+        self.no_calls()
+        self.assertEqual(overlap_counter(self.vty, "sam:info"), 2)
+
     def test_route_config_is_written_and_checked(self):
         text = self.vty.cmd("write terminal")
         self.assertIn("  destination trunk uas\n  min-digits 5\n  max-digits 8\n  overlap\n", text)

@@ -913,8 +913,8 @@ START_TEST(test_sam_out)
 	/* after the ACM the number is complete: no SAM */
 	out_call(t, 4);
 	feed_simple(t, ISUP_MSG_ACM, 4);
-	ck_assert_int_eq(isup_circuit_sam(circ(t, 4), "1"), -EINVAL);
-	ck_assert_int_eq(isup_circuit_sam(circ(t, 5), "1"), -EINVAL);
+	ck_assert_int_eq(isup_circuit_sam(circ(t, 4), "1"), -EBUSY);
+	ck_assert_int_eq(isup_circuit_sam(circ(t, 5), "1"), -EBUSY);
 	nothing_sent();
 	isup_trunk_free(t);
 }
