@@ -144,3 +144,21 @@ struct h248_trans *h248_msg_first_trans(const struct h248_msg *msg)
 {
 	return llist_first_entry_or_null(&msg->trans, struct h248_trans, list);
 }
+
+const struct h248_error *h248_trans_first_error(const struct h248_trans *t)
+{
+	const struct h248_action *a;
+	const struct h248_cmd *c;
+
+	if (t->error.present)
+		return &t->error;
+	llist_for_each_entry(a, &t->actions, list) {
+		if (a->error.present)
+			return &a->error;
+		llist_for_each_entry(c, &a->cmds, list) {
+			if (c->error.present)
+				return &c->error;
+		}
+	}
+	return NULL;
+}

@@ -362,6 +362,10 @@ struct h248_msg *h248_msg_alloc(void *ctx, unsigned int version, const char *mid
 /*! Append a transaction; NULL when the message is full. */
 struct h248_trans *h248_trans_add(struct h248_msg *msg, enum h248_trans_kind kind, uint32_t id);
 
+/*! The first Error of a reply, at whichever level (transaction, action,
+ *  command), or NULL. */
+const struct h248_error *h248_trans_first_error(const struct h248_trans *t);
+
 /*! Append an action for a context; NULL when the transaction is full. */
 struct h248_action *h248_action_add(struct h248_trans *t, enum h248_ctx_kind ctx, uint32_t ctx_id);
 

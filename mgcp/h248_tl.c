@@ -517,3 +517,19 @@ unsigned int h248_tl_outstanding(const struct h248_tl *tl)
 {
 	return tl->n_out;
 }
+
+struct osmo_tdef *h248_tl_tdefs_alloc(void *ctx, const struct osmo_tdef *extra)
+{
+	struct osmo_tdef *t;
+	size_t n = 0;
+
+	while (h248_tl_tdefs_default[n].T)
+		n++;
+	t = talloc_zero_array(ctx, struct osmo_tdef, n + 2);
+	if (!t)
+		return NULL;
+	memcpy(t, h248_tl_tdefs_default, n * sizeof(*t));
+	memcpy(&t[n], extra, sizeof(*t));
+	osmo_tdefs_reset(t);
+	return t;
+}

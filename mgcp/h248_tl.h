@@ -39,6 +39,12 @@ enum h248_tl_timer {
 
 extern const struct osmo_tdef h248_tl_tdefs_default[];
 
+/*! A timer group under ctx: the transaction layer's timers followed by
+ *  the user's own one (extra), reset to their defaults, so that the VTY
+ *  can set them all before the transaction layer exists.  \returns NULL
+ *  on ENOMEM */
+struct osmo_tdef *h248_tl_tdefs_alloc(void *ctx, const struct osmo_tdef *extra);
+
 /*! Rate counters of an association. */
 enum h248_tl_ctr {
 	H248_TL_CTR_TX_REQUEST,

@@ -65,24 +65,6 @@ static const struct osmo_tdef mgw_h248_retry_tdef = {
 	.desc = "ServiceChange again after the controller left one unanswered or refused it",
 };
 
-/* The transaction layer's timers (T1..T7) and ours (T10) in one group, so
- * the VTY sets them all before the association exists. */
-static struct osmo_tdef *tdefs_alloc(void *ctx)
-{
-	struct osmo_tdef *t;
-	size_t n = 0;
-
-	while (h248_tl_tdefs_default[n].T)
-		n++;
-	t = talloc_zero_array(ctx, struct osmo_tdef, n + 2);
-	if (!t)
-		return NULL;
-	memcpy(t, h248_tl_tdefs_default, n * sizeof(*t));
-	memcpy(&t[n], &mgw_h248_retry_tdef, sizeof(*t));
-	osmo_tdefs_reset(t);
-	return t;
-}
-
 void mgw_h248_ctr_inc(struct mgw_h248 *h, enum mgw_h248_ctr ctr)
 {
 	rate_ctr_inc(rate_ctr_group_get_ctr(h->ctrs, ctr));
@@ -107,7 +89,7 @@ struct mgw_h248 *mgw_h248_alloc(struct mgw *mgw)
 	h->cfg.version = 1;
 	INIT_LLIST_HEAD(&h->ctxs);
 	h->ctrs = rate_ctr_group_alloc(h, &mgw_h248_ctrg_desc, 0);
-	h->tdefs = tdefs_alloc(h);
+	h->tdefs = h248_tl_tdefs_alloc(h, &mgw_h248_retry_tdef);
 	talloc_set_destructor(h, mgw_h248_destructor);
 	if (!h->ctrs || !h->tdefs) {
 		talloc_free(h);

@@ -36,24 +36,6 @@ static const struct value_string mgw_h248_event_names[] = {
 	{ 0, NULL }
 };
 
-static const struct h248_error *reply_error(const struct h248_trans *t)
-{
-	const struct h248_action *a;
-	const struct h248_cmd *c;
-
-	if (t->error.present)
-		return &t->error;
-	llist_for_each_entry(a, &t->actions, list) {
-		if (a->error.present)
-			return &a->error;
-		llist_for_each_entry(c, &a->cmds, list) {
-			if (c->error.present)
-				return &c->error;
-		}
-	}
-	return NULL;
-}
-
 static void sc_reply_cb(void *data, uint32_t id, int rc, const struct h248_trans *reply)
 {
 	struct mgw_h248 *h = data;
@@ -66,7 +48,7 @@ static void sc_reply_cb(void *data, uint32_t id, int rc, const struct h248_trans
 		osmo_fsm_inst_dispatch(h->fi, MGW_H248_EV_TIMEOUT, NULL);
 		return;
 	}
-	e = reply_error(reply);
+	e = h248_trans_first_error(reply);
 	if (e) {
 		mgw_h248_ctr_inc(h, MGW_H248_CTR_SC_REJECTED);
 		snprintf(h->reason, sizeof(h->reason), "%u %s", e->code, e->text ? e->text : "");

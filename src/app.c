@@ -146,7 +146,7 @@ int tandem_app_start(struct tandem_app *app)
 
 	rc = cc_media_start();
 	if (rc < 0) {
-		fprintf(stderr, "tandemd: cannot start the MGCP call agent (see the log)\n");
+		fprintf(stderr, "tandemd: cannot start media gateway control (see the log)\n");
 		return rc;
 	}
 

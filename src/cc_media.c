@@ -1,6 +1,7 @@
-/* The media of one call: two connections on the trunk's gateway endpoint
- * (circuit side, then SIP side), driven over MGCP by mgcp/mgcp_ca.c, and
- * the SDP the SIP peer sees.  The contract is src/cc_media.h.
+/* The media of one call: the circuit side and the SIP side on the
+ * trunk's gateway, asked for through the gateway's protocol
+ * (src/cc_media_mgcp.c, src/cc_media_h248.c), and the SDP the SIP peer
+ * sees.  The contract is src/cc_media.h.
  *
  * Copyright (C) 2026 Tandem contributors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -25,46 +26,6 @@
 /* Q.850 causes of a media failure. */
 #define CC_MEDIA_CAUSE_RESOURCE 47
 #define CC_MEDIA_CAUSE_TEMP_FAILURE 41
-
-/* Where the creation is. */
-enum cc_media_step {
-	CC_MEDIA_STEP_CIRCUIT,	/* CRCX of the circuit side sent */
-	CC_MEDIA_STEP_SIP,	/* CRCX of the SIP side sent */
-};
-
-struct cc_media {
-	struct llist_head list;		/* in gw->users */
-	struct cc_media_gw *gw;
-	struct osmo_fsm_inst *fi;
-	const struct cc_media_ops *ops;
-	void *priv;
-	enum cc_media_step step;
-	char endpoint[MGCP_ENDPOINT_MAX + 1];
-	char call_id[MGCP_ID_MAX + 1];
-	char conn_circuit[MGCP_ID_MAX + 1];
-	char conn_sip[MGCP_ID_MAX + 1];
-	struct mgcp_ca_trans *pending;
-	/* SIP -> ISUP: the peer's offer; ISUP -> SIP: NULL */
-	char *offer;
-	struct cc_media_neg neg;
-	bool have_neg;
-	int codecs[CC_MEDIA_CODECS_MAX];
-	unsigned int n_codecs;
-	enum mgcp_codec codec;
-	char *local_sdp;
-	/* the gateway's side of the SIP-side connection, with the o= id and
-	 * version of the SDP the SIP peer saw last */
-	struct mgcp_sdp local;
-	/* we made an offer (creation without one, cc_media_offer_again())
-	 * whose answer cc_media_set_answer() takes */
-	bool awaiting_answer;
-	/* the MDCX under way only changes the direction */
-	bool mode_only;
-	/* the MDCX under way is for a mid-call offer: the offer and what it
-	 * gives, kept apart until the gateway takes it */
-	char *reoffer;
-	struct cc_media_neg reneg;
-};
 
 const struct value_string cc_media_state_names[] = {
 	{ CC_MEDIA_NONE, "NONE" },
@@ -141,34 +102,6 @@ static enum mgcp_conn_mode cc_media_conn_mode(enum mgcp_sdp_dir peer)
 	}
 }
 
-/* ---- messages ---- */
-
-static void cc_media_cmd(struct cc_media *m, struct mgcp_msg *cmd, enum mgcp_verb verb, const char *conn_id)
-{
-	mgcp_msg_init_cmd(cmd, verb, 1, m->endpoint);
-	osmo_strlcpy(cmd->call_id, m->call_id, sizeof(cmd->call_id));
-	cmd->present |= MGCP_P_CALL_ID;
-	if (conn_id) {
-		osmo_strlcpy(cmd->conn_id, conn_id, sizeof(cmd->conn_id));
-		cmd->present |= MGCP_P_CONN_ID;
-	}
-}
-
-static void cc_media_lco(struct mgcp_msg *cmd, const enum mgcp_codec *codecs, unsigned int n)
-{
-	unsigned int i;
-
-	cmd->present |= MGCP_P_LCO;
-	cmd->lco.present = true;
-	cmd->lco.has_ptime = true;
-	cmd->lco.ptime_min = cmd->lco.ptime_max = 20;
-	cmd->lco.echo = -1;
-	cmd->lco.silence = -1;
-	for (i = 0; i < n && cmd->lco.n_codecs < MGCP_LCO_CODECS_MAX; i++)
-		osmo_strlcpy(cmd->lco.codecs[cmd->lco.n_codecs++], mgcp_codecs[codecs[i]].name,
-			     sizeof(cmd->lco.codecs[0]));
-}
-
 /* Whether the gateway's configured codecs (all when none) include @c. */
 static bool cc_media_gw_has_codec(const struct cc_media *m, enum mgcp_codec c)
 {
@@ -181,8 +114,7 @@ static bool cc_media_gw_has_codec(const struct cc_media *m, enum mgcp_codec c)
 	return cfg->n_codecs == 0;
 }
 
-/* The audio codecs of the call, in order: the negotiated one once known. */
-static unsigned int cc_media_call_codecs(const struct cc_media *m, enum mgcp_codec *out)
+unsigned int cc_media_call_codecs(const struct cc_media *m, enum mgcp_codec *out)
 {
 	unsigned int i, n = 0;
 
@@ -199,68 +131,6 @@ static unsigned int cc_media_call_codecs(const struct cc_media *m, enum mgcp_cod
 	return n;
 }
 
-static void cc_media_resp_cb(struct mgcp_ca_trans *t, const struct mgcp_msg *resp, void *priv);
-
-static int cc_media_send(struct cc_media *m, struct mgcp_msg *cmd)
-{
-	int rc = mgcp_ca_send(m->gw->ca, cmd, cc_media_resp_cb, m, &m->pending);
-
-	if (rc < 0)
-		LOGPFSML(m->fi, LOGL_ERROR, "cannot send %s: %d\n", get_value_string(mgcp_verb_names, cmd->verb),
-			 rc);
-	return rc;
-}
-
-/* Delete a connection: the call agent owns the DLCX, which may outlive the call. */
-static void cc_media_dlcx(struct cc_media *m, char *conn_id)
-{
-	struct mgcp_msg *cmd;
-
-	if (!conn_id[0])
-		return;
-	cmd = talloc_zero(m, struct mgcp_msg);
-	if (cmd) {
-		cc_media_cmd(m, cmd, MGCP_VERB_DLCX, conn_id);
-		mgcp_ca_send(m->gw->ca, cmd, NULL, NULL, NULL);
-		talloc_free(cmd);
-	}
-	conn_id[0] = '\0';
-}
-
-static int cc_media_crcx(struct cc_media *m)
-{
-	enum mgcp_codec codecs[CC_MEDIA_CODECS_MAX];
-	struct mgcp_msg *cmd = talloc_zero(m, struct mgcp_msg);
-	const struct mgcp_ca_cfg *cfg = &m->gw->ca->cfg;
-	int rc;
-
-	if (!cmd)
-		return -ENOMEM;
-	cc_media_cmd(m, cmd, MGCP_VERB_CRCX, NULL);
-	cmd->present |= MGCP_P_MODE;
-	if (m->step == CC_MEDIA_STEP_CIRCUIT) {
-		cmd->mode = cfg->circuit_mode;
-		/* what the gateway's PSTN side may use, else the call's codecs */
-		if (cfg->n_codecs)
-			cc_media_lco(cmd, cfg->codecs, cfg->n_codecs);
-		else
-			cc_media_lco(cmd, codecs, cc_media_call_codecs(m, codecs));
-	} else {
-		cc_media_lco(cmd, codecs, cc_media_call_codecs(m, codecs));
-		if (m->offer) {
-			cmd->mode = MGCP_MODE_SENDRECV;
-			cmd->sdp = m->neg.remote;
-			cmd->present |= MGCP_P_SDP;
-		} else {
-			/* nowhere to send to until the SIP peer answers */
-			cmd->mode = MGCP_MODE_RECVONLY;
-		}
-	}
-	rc = cc_media_send(m, cmd);
-	talloc_free(cmd);
-	return rc;
-}
-
 /* ---- outcomes ---- */
 
 static void cc_media_fail(struct cc_media *m, uint8_t cause, bool delete_conns)
@@ -268,12 +138,10 @@ static void cc_media_fail(struct cc_media *m, uint8_t cause, bool delete_conns)
 	const struct cc_media_ops *ops = m->ops;
 
 	cc_media_gw_ctr(m->gw, MGCP_CA_CTR_MEDIA_FAIL);
-	if (delete_conns) {
-		cc_media_dlcx(m, m->conn_sip);
-		cc_media_dlcx(m, m->conn_circuit);
-	} else {
-		m->conn_sip[0] = m->conn_circuit[0] = '\0';
-	}
+	if (delete_conns)
+		m->gw->pops->release(m);
+	else
+		m->gw->pops->forget(m);
 	cc_media_state_chg(m, CC_MEDIA_FAILED);
 	LOGPFSML(m->fi, LOGL_ERROR, "media failed on %s, cause %u\n", m->endpoint, cause);
 	m->ops = NULL;
@@ -282,24 +150,16 @@ static void cc_media_fail(struct cc_media *m, uint8_t cause, bool delete_conns)
 		ops->failed(m, m->priv, cause);
 }
 
-static bool cc_media_created(struct cc_media *m, const struct mgcp_msg *resp)
+void cc_media_gw_created(struct cc_media *m, int rc, const struct mgcp_sdp *local)
 {
 	const struct cc_media_ops *ops;
 	const char *sdp;
 
-	if (m->step == CC_MEDIA_STEP_CIRCUIT) {
-		osmo_strlcpy(m->conn_circuit, resp->conn_id, sizeof(m->conn_circuit));
-		if (resp->present & MGCP_P_SPECIFIC_EP)
-			osmo_strlcpy(m->endpoint, resp->specific_ep, sizeof(m->endpoint));
-		else if (strpbrk(m->endpoint, "*$"))
-			return false;	/* the gateway did not name its endpoint */
-		m->step = CC_MEDIA_STEP_SIP;
-		return cc_media_crcx(m) == 0;
+	if (rc < 0 || !local) {
+		cc_media_fail(m, CC_MEDIA_CAUSE_RESOURCE, true);
+		return;
 	}
-	osmo_strlcpy(m->conn_sip, resp->conn_id, sizeof(m->conn_sip));
-	if (!(resp->present & MGCP_P_SDP))
-		return false;
-	m->local = resp->sdp;
+	m->local = *local;
 	/* later SDPs of the call keep this id and raise the version */
 	if (!m->local.sess_id)
 		m->local.sess_id = time(NULL);
@@ -308,19 +168,18 @@ static bool cc_media_created(struct cc_media *m, const struct mgcp_msg *resp)
 		m->local_sdp = cc_media_sdp_answer(m, m->offer, &m->neg, &m->local);
 	else
 		m->local_sdp = cc_media_sdp_offer(m, &m->local, m->codecs, m->n_codecs);
-	if (!m->local_sdp)
-		return false;
+	if (!m->local_sdp) {
+		cc_media_fail(m, CC_MEDIA_CAUSE_RESOURCE, true);
+		return;
+	}
 	m->awaiting_answer = !m->offer;
 	if (m->offer)
 		m->codec = m->neg.codec;
 	cc_media_state_chg(m, CC_MEDIA_READY);
-	LOGPFSML(m->fi, LOGL_INFO, "connections %s (circuit) and %s (SIP) on %s\n", m->conn_circuit,
-		 m->conn_sip, m->endpoint);
 	ops = m->ops;
 	sdp = m->local_sdp;
 	if (ops && ops->ready)
 		ops->ready(m, m->priv, sdp);
-	return true;
 }
 
 /* Whether a new offer changes only the direction of the media. */
@@ -330,28 +189,27 @@ static bool cc_media_same_media(const struct cc_media_neg *a, const struct cc_me
 	       !strcmp(a->remote.addr, b->remote.addr);
 }
 
-/* The gateway's response to the MDCX of a mid-call offer. */
-static void cc_media_reoffer_done(struct cc_media *m, const struct mgcp_msg *resp)
+/* The gateway's answer to the modification for a mid-call offer. */
+static void cc_media_reoffer_done(struct cc_media *m, bool ok, unsigned int code, const struct mgcp_sdp *local)
 {
 	const struct cc_media_ops *ops = m->ops;
-	bool ok = resp->code >= 200 && resp->code <= 299;
 	char *answer = NULL;
 
 	cc_media_state_chg(m, CC_MEDIA_READY);
 	if (!ok && m->have_neg && cc_media_same_media(&m->reneg, &m->neg)) {
-		/* RFC 3435 2.3.6: the connection is as it was, and a call that
-		 * cannot be held is still a call */
-		LOGPFSML(m->fi, LOGL_NOTICE, "direction change refused (%u), connection unchanged\n", resp->code);
+		/* RFC 3435 2.3.6 (and H.248.1: a failed command changes
+		 * nothing): a call that cannot be held is still a call */
+		LOGPFSML(m->fi, LOGL_NOTICE, "direction change refused (%u), connection unchanged\n", code);
 		ok = true;
 	} else if (ok) {
 		m->neg = m->reneg;
 		m->have_neg = true;
 		m->codec = m->neg.codec;
 		/* the gateway may have moved its end */
-		if (resp->present & MGCP_P_SDP && resp->sdp.has_media && resp->sdp.addr[0]) {
-			osmo_strlcpy(m->local.addr, resp->sdp.addr, sizeof(m->local.addr));
-			m->local.port = resp->sdp.port;
-			m->local.ipv6 = resp->sdp.ipv6;
+		if (local && local->has_media && local->addr[0]) {
+			osmo_strlcpy(m->local.addr, local->addr, sizeof(m->local.addr));
+			m->local.port = local->port;
+			m->local.ipv6 = local->ipv6;
 		}
 	}
 	if (ok) {
@@ -362,7 +220,7 @@ static void cc_media_reoffer_done(struct cc_media *m, const struct mgcp_msg *res
 			m->local_sdp = answer;
 		}
 	} else {
-		LOGPFSML(m->fi, LOGL_NOTICE, "new SIP offer refused by the gateway (%u)\n", resp->code);
+		LOGPFSML(m->fi, LOGL_NOTICE, "new SIP offer refused by the gateway (%u)\n", code);
 	}
 	TALLOC_FREE(m->reoffer);
 	/* last: call control may free the call (and m) in there */
@@ -370,38 +228,25 @@ static void cc_media_reoffer_done(struct cc_media *m, const struct mgcp_msg *res
 		ops->modified(m, m->priv, answer ? 0 : -EIO, answer);
 }
 
-static void cc_media_resp_cb(struct mgcp_ca_trans *t, const struct mgcp_msg *resp, void *priv)
+void cc_media_gw_modified(struct cc_media *m, int rc, unsigned int code, const struct mgcp_sdp *local)
 {
-	struct cc_media *m = priv;
-
-	m->pending = NULL;
-	if (m->fi->state == CC_MEDIA_MODIFYING && m->reoffer && resp && resp->code >= 200) {
-		cc_media_reoffer_done(m, resp);
+	/* no answer at all: the gateway is gone, and so is the call's media */
+	if (m->reoffer && (rc == 0 || rc == -EPROTO)) {
+		cc_media_reoffer_done(m, rc == 0, code, local);
 		return;
 	}
-	if (m->fi->state == CC_MEDIA_MODIFYING && m->mode_only && resp && resp->code >= 400) {
+	if (m->mode_only && rc == -EPROTO) {
 		/* RFC 3435 2.3.6: a refused MDCX leaves the connection as it was,
 		 * and a call that cannot be held is still a call */
-		LOGPFSML(m->fi, LOGL_NOTICE, "direction change refused (%u), connection unchanged\n", resp->code);
+		LOGPFSML(m->fi, LOGL_NOTICE, "direction change refused (%u), connection unchanged\n", code);
 		cc_media_state_chg(m, CC_MEDIA_READY);
 		return;
 	}
-	if (!resp || resp->code < 200 || resp->code > 299) {
-		/* the CRCX that failed made no connection */
+	if (rc < 0) {
 		cc_media_fail(m, CC_MEDIA_CAUSE_RESOURCE, true);
 		return;
 	}
-	switch (m->fi->state) {
-	case CC_MEDIA_CREATING:
-		if (!(resp->present & MGCP_P_CONN_ID) || !cc_media_created(m, resp))
-			cc_media_fail(m, CC_MEDIA_CAUSE_RESOURCE, true);
-		return;
-	case CC_MEDIA_MODIFYING:
-		cc_media_state_chg(m, CC_MEDIA_READY);
-		return;
-	default:
-		return;
-	}
+	cc_media_state_chg(m, CC_MEDIA_READY);
 }
 
 /* ---- the contract ---- */
@@ -425,12 +270,12 @@ struct cc_media *cc_media_alloc(void *ctx, const char *gw_name, const char *endp
 		*err = -ENOENT;
 		return NULL;
 	}
-	if (!mgcp_ca_started(gw->ca) || gw->ca->state == MGCP_CA_ST_DOWN) {
+	if (!gw->pops->usable(gw)) {
 		cc_media_gw_ctr(gw, MGCP_CA_CTR_MEDIA_REFUSED);
 		*err = -ENETDOWN;
 		return NULL;
 	}
-	rc = mgcp_ca_endpoint_expand(endpoint_pattern, cic, ep, sizeof(ep));
+	rc = gw->pops->endpoint(endpoint_pattern, cic, ep, sizeof(ep));
 	if (rc < 0) {
 		*err = rc == -EINVAL ? -EINVAL : -ENOSPC;
 		return NULL;
@@ -451,7 +296,6 @@ struct cc_media *cc_media_alloc(void *ctx, const char *gw_name, const char *endp
 	m->ops = ops;
 	m->priv = priv;
 	osmo_strlcpy(m->endpoint, ep, sizeof(m->endpoint));
-	mgcp_ca_new_call_id(gw->ca, m->call_id);
 	llist_add_tail(&m->list, &gw->users);
 	talloc_set_destructor(m, cc_media_destructor);
 	*err = 0;
@@ -481,8 +325,7 @@ static int cc_media_begin(struct cc_media *m)
 {
 	int rc;
 
-	m->step = CC_MEDIA_STEP_CIRCUIT;
-	rc = cc_media_crcx(m);
+	rc = m->gw->pops->create(m);
 	if (rc < 0)
 		return rc == -ENOSPC ? -EBUSY : rc;
 	cc_media_state_chg(m, CC_MEDIA_CREATING);
@@ -533,30 +376,14 @@ int cc_media_make_offer(struct cc_media *m, const int *codecs, unsigned int num_
 	return cc_media_begin(m);
 }
 
-/* MDCX of the SIP-side connection: @mode, and with @neg the peer's
- * address, port and codec. */
+/* Modify the SIP side: @mode, and with @neg the peer's address, port and codec. */
 static int cc_media_mdcx(struct cc_media *m, enum mgcp_conn_mode mode, const struct cc_media_neg *neg)
 {
-	struct mgcp_msg *cmd;
-	enum mgcp_codec c;
 	int rc;
 
 	if (m->fi->state != CC_MEDIA_READY)
 		return -EBUSY;
-	cmd = talloc_zero(m, struct mgcp_msg);
-	if (!cmd)
-		return -ENOMEM;
-	cc_media_cmd(m, cmd, MGCP_VERB_MDCX, m->conn_sip);
-	cmd->mode = mode;
-	cmd->present |= MGCP_P_MODE;
-	if (neg) {
-		c = neg->codec;
-		cc_media_lco(cmd, &c, 1);
-		cmd->sdp = neg->remote;
-		cmd->present |= MGCP_P_SDP;
-	}
-	rc = cc_media_send(m, cmd);
-	talloc_free(cmd);
+	rc = m->gw->pops->modify(m, mode, neg);
 	if (rc < 0)
 		return rc == -ENOSPC ? -EBUSY : rc;
 	m->mode_only = !neg;
@@ -657,11 +484,7 @@ void cc_media_release(struct cc_media *m)
 	if (!m || m->fi->state == CC_MEDIA_RELEASED)
 		return;
 	m->ops = NULL;
-	/* a CRCX still under way is the agent's to undo if it succeeds */
-	mgcp_ca_trans_orphan(m->pending);
-	m->pending = NULL;
-	cc_media_dlcx(m, m->conn_sip);
-	cc_media_dlcx(m, m->conn_circuit);
+	m->gw->pops->release(m);
 	llist_del(&m->list);
 	INIT_LLIST_HEAD(&m->list);
 	cc_media_state_chg(m, CC_MEDIA_RELEASED);
@@ -669,30 +492,22 @@ void cc_media_release(struct cc_media *m)
 
 /* ---- gateway events ---- */
 
-/*! The gateway restarted (RSIP): calls on the endpoints it names lose
- *  their media.  graceful keeps them (they end on their own, RFC 3435
- *  2.3.12), and so does disconnected (the connections survived). */
-void cc_media_gw_rsip(struct cc_media_gw *gw, const struct mgcp_msg *rsip)
+void cc_media_gw_lost(struct cc_media_gw *gw, bool (*covers)(const struct cc_media *m, const void *arg),
+		      const void *arg)
 {
 	struct cc_media *m;
 	bool again = true;
 
-	if (rsip->present & MGCP_P_RESTART_METHOD &&
-	    (rsip->restart_method == MGCP_RM_GRACEFUL || rsip->restart_method == MGCP_RM_DISCONNECTED ||
-	     rsip->restart_method == MGCP_RM_CANCEL_GRACEFUL))
-		return;
 	/* ops may free other calls' media: rescan after each one */
 	while (again) {
 		again = false;
 		llist_for_each_entry(m, &gw->users, list) {
 			if (m->fi->state == CC_MEDIA_FAILED || m->fi->state == CC_MEDIA_NONE ||
-			    !mgcp_ca_endpoint_covers(rsip->endpoint, m->endpoint))
+			    (covers && !covers(m, arg)))
 				continue;
-			/* the restarted gateway has no connections left to delete */
-			mgcp_ca_trans_orphan(m->pending);
-			m->pending = NULL;
 			llist_del(&m->list);
 			INIT_LLIST_HEAD(&m->list);
+			/* the gateway has nothing of the call left to delete */
 			cc_media_fail(m, CC_MEDIA_CAUSE_TEMP_FAILURE, false);
 			again = true;
 			break;

@@ -1,17 +1,22 @@
-/* The media of one call: the connections call control asks a media
- * gateway for over MGCP (mgcp/mgcp_ca.h), and the SDP offer/answer
- * (RFC 3264) between the SIP peer and the gateway.
+/* The media of one call: what call control asks a media gateway for, and
+ * the SDP offer/answer (RFC 3264) between the SIP peer and the gateway.
+ * Each gateway is controlled over MGCP or H.248 (` protocol` in its
+ * `media-gateway` node); call control does not know which.
  *
  * This header is the contract between the media code (src/cc_media*.c,
- * mgcp/mgcp_ca*.c) and call control (src/cc_call.c and its legs): call
- * control only uses what is here.
+ * mgcp/mgcp_ca*.c, mgcp/h248_ca*.c) and call control (src/cc_call.c and
+ * its legs): call control only uses what is here.
  *
- * Per call there is one endpoint on the gateway, named from the ISUP
- * trunk's endpoint pattern ("ds/e1-1/{cic}@mgw" -> "ds/e1-1/17@mgw", or a
- * wildcard such as "rtpbridge/ *@mgw" which the gateway names), and two
- * connections on it: the circuit side (CRCX without SDP; the TDM channel,
- * or for rtpbridge the leg towards the PSTN side) and the SIP side (an
- * RTP connection whose SDP is what the SIP peer sees).
+ * Per call the gateway gets the circuit side and the SIP side.  Over
+ * MGCP: one endpoint, named from the ISUP trunk's endpoint pattern
+ * ("ds/e1-1/{cic}@mgw" -> "ds/e1-1/17@mgw", or a wildcard such as
+ * "rtpbridge/ *@mgw" which the gateway names), and two connections on it,
+ * the circuit side (CRCX without SDP; the TDM channel, or for rtpbridge
+ * the leg towards the PSTN side) and the SIP side (an RTP connection
+ * whose SDP is what the SIP peer sees).  Over H.248: one context with the
+ * TDM termination the pattern names ("tdm/1/{cic}") and an RTP
+ * termination.  The functions below say CRCX/MDCX/DLCX; over H.248 these
+ * are the Add, Modify and Subtract of the same sides.
  *
  * Copyright (C) 2026 Tandem contributors
  * SPDX-License-Identifier: GPL-3.0-or-later

@@ -1,5 +1,5 @@
-/* The configured media gateways (one MGCP call agent each) and which
- * ISUP trunk uses which.
+/* The configured media gateways (an MGCP call agent or an H.248
+ * controller each) and which ISUP trunk uses which.
  *
  * Copyright (C) 2026 Tandem contributors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -16,6 +16,12 @@
 #include "src/tandem_log.h"
 
 struct cc_media_global *g_cc_media;
+
+const struct value_string cc_media_proto_names[] = {
+	{ CC_MEDIA_PROTO_MGCP, "mgcp" },
+	{ CC_MEDIA_PROTO_H248, "h248" },
+	{ 0, NULL }
+};
 
 static void cc_media_gw_rsip_cb(struct mgcp_ca *ca, const struct mgcp_msg *cmd, void *priv)
 {
@@ -56,11 +62,13 @@ struct cc_media_gw *cc_media_gw_get(const char *name)
 	}
 	gw->ca->ops = &cc_media_gw_ops;
 	gw->ca->priv = gw;
+	gw->proto = CC_MEDIA_PROTO_MGCP;
+	gw->pops = &cc_media_mgcp_ops;
 	INIT_LLIST_HEAD(&gw->users);
 	llist_add_tail(&gw->list, &g_cc_media->gws);
 	g_cc_media->n_gws++;
 	/* a gateway configured at run time starts at once */
-	if (g_cc_media->started && mgcp_ca_start(gw->ca) < 0)
+	if (g_cc_media->started && cc_media_gw_start(gw) < 0)
 		LOGP(DMGCP, LOGL_ERROR, "mgw %s: not started (see above)\n", name);
 	return gw;
 }
@@ -139,7 +147,7 @@ int cc_media_start(void)
 	if (!g_cc_media)
 		return 0;
 	llist_for_each_entry(gw, &g_cc_media->gws, list) {
-		rc = mgcp_ca_start(gw->ca);
+		rc = cc_media_gw_start(gw);
 		if (rc < 0)
 			return rc;
 	}
@@ -158,6 +166,41 @@ void cc_media_stop(void)
 		if (gw->test) {
 			TALLOC_FREE(gw->test);
 		}
-		mgcp_ca_stop(gw->ca);
+		gw->pops->stop(gw);
 	}
+}
+
+int cc_media_gw_start(struct cc_media_gw *gw)
+{
+	return gw->pops->start(gw);
+}
+
+int cc_media_gw_set_proto(struct cc_media_gw *gw, enum cc_media_proto proto)
+{
+	const struct cc_media_proto_ops *pops = proto == CC_MEDIA_PROTO_H248 ? &cc_media_h248_ops
+									      : &cc_media_mgcp_ops;
+	int rc = 0;
+
+	if (gw->proto == proto)
+		return 0;
+	/* the calls of the old protocol keep their media until they end */
+	if (!llist_empty(&gw->users))
+		return -EBUSY;
+	gw->pops->stop(gw);
+	if (proto == CC_MEDIA_PROTO_H248 && !gw->h248) {
+		gw->h248 = h248_ca_alloc(gw, gw->ca->cfg.name, g_cc_media->next_idx++);
+		if (!gw->h248)
+			return -ENOMEM;
+		cc_media_h248_setup(gw);
+	}
+	gw->proto = proto;
+	gw->pops = pops;
+	if (g_cc_media->started)
+		rc = cc_media_gw_start(gw);
+	return rc;
+}
+
+struct osmo_tdef *cc_media_gw_tdefs(struct cc_media_gw *gw)
+{
+	return gw->proto == CC_MEDIA_PROTO_H248 ? gw->h248->tdefs : gw->ca->tdefs;
 }

@@ -1,6 +1,8 @@
 /* Inside the call media code (src/cc_media*.c): the configured media
- * gateways, the ISUP trunk -> gateway table, and the SDP offer/answer.
- * Call control uses src/cc_media.h only.
+ * gateways, the ISUP trunk -> gateway table, the SDP offer/answer, and
+ * the gateway-control protocols (MGCP in src/cc_media_mgcp.c, H.248 in
+ * src/cc_media_h248.c) behind one ops table.  Call control uses
+ * src/cc_media.h only.
  *
  * Copyright (C) 2026 Tandem contributors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -13,6 +15,9 @@
 #include <osmocom/core/linuxlist.h>
 #include <osmocom/core/rate_ctr.h>
 
+#include <osmocom/core/fsm.h>
+
+#include "mgcp/h248_ca.h"
 #include "mgcp/mgcp_ca.h"
 #include "mgcp/mgcp_codec.h"
 #include "mgcp/mgcp_sdp.h"
@@ -27,10 +32,57 @@ struct cc_media;
 /*! Most codecs a call negotiates with. */
 #define CC_MEDIA_CODECS_MAX 8
 
+/*! The protocol a gateway is controlled with (` protocol` in its node). */
+enum cc_media_proto {
+	CC_MEDIA_PROTO_MGCP,
+	CC_MEDIA_PROTO_H248,
+};
+extern const struct value_string cc_media_proto_names[];
+
+struct cc_media_gw;
+struct cc_media_neg;
+
+/*! What a gateway-control protocol does for the calls.  The outcome of
+ *  create and modify comes back, from the select loop, through
+ *  cc_media_gw_created() and cc_media_gw_modified(). */
+struct cc_media_proto_ops {
+	/*! Open the controller's socket. */
+	int (*start)(struct cc_media_gw *gw);
+	void (*stop)(struct cc_media_gw *gw);
+	/*! Whether a new call may use the gateway now. */
+	bool (*usable)(const struct cc_media_gw *gw);
+	/*! The circuit's endpoint or termination from the trunk's pattern
+	 *  ("{cic}" replaced); the length, -ENOSPC or -EINVAL. */
+	int (*endpoint)(const char *pattern, uint16_t cic, char *buf, size_t len);
+	/*! Create the circuit side and the SIP side (with m->offer's
+	 *  address when there is one). */
+	int (*create)(struct cc_media *m);
+	/*! Set the SIP side's mode, and with @neg the peer's address and codec. */
+	int (*modify)(struct cc_media *m, enum mgcp_conn_mode mode, const struct cc_media_neg *neg);
+	/*! Delete what the call has on the gateway (this outlives the call)
+	 *  and forget a request under way (undone by the controller if it
+	 *  still succeeds). */
+	void (*release)(struct cc_media *m);
+	/*! The gateway lost what the call had: forget it without deleting. */
+	void (*forget)(struct cc_media *m);
+	/*! Ask the gateway whether it is there (`media-gateway NAME audit`). */
+	int (*audit)(struct cc_media_gw *gw);
+};
+
+extern const struct cc_media_proto_ops cc_media_mgcp_ops;
+extern const struct cc_media_proto_ops cc_media_h248_ops;
+
 /*! A configured media gateway and the calls using it. */
 struct cc_media_gw {
 	struct llist_head list;
+	/*! the gateway's configuration (name, addresses, codecs, circuit
+	 *  mode) and media counters, whatever the protocol; and the MGCP call
+	 *  agent of an MGCP gateway */
 	struct mgcp_ca *ca;
+	enum cc_media_proto proto;
+	const struct cc_media_proto_ops *pops;
+	/*! the controller of an H.248 gateway, NULL otherwise */
+	struct h248_ca *h248;
 	/*! struct cc_media using the gateway, told about RSIP */
 	struct llist_head users;
 	/*! the operator's test call (`media-gateway NAME test-call ...`) */
@@ -101,8 +153,85 @@ char *cc_media_sdp_answer(void *ctx, const char *offer, const struct cc_media_ne
  *  or NULL when nothing is common. */
 char *cc_media_sdp_offer(void *ctx, const struct mgcp_sdp *gw, const int *codecs, unsigned int n);
 
+/*! Where the creation of a call's media is (MGCP: one CRCX per side). */
+enum cc_media_step {
+	CC_MEDIA_STEP_CIRCUIT,	/*!< circuit side requested */
+	CC_MEDIA_STEP_SIP,	/*!< SIP side requested */
+};
+
+/*! The media of one call. */
+struct cc_media {
+	struct llist_head list;		/*!< in gw->users */
+	struct cc_media_gw *gw;
+	struct osmo_fsm_inst *fi;
+	const struct cc_media_ops *ops;
+	void *priv;
+	enum cc_media_step step;
+	/*! the MGCP endpoint, or the H.248 TDM termination */
+	char endpoint[MGCP_ENDPOINT_MAX + 1];
+	/* MGCP */
+	char call_id[MGCP_ID_MAX + 1];
+	char conn_circuit[MGCP_ID_MAX + 1];
+	char conn_sip[MGCP_ID_MAX + 1];
+	struct mgcp_ca_trans *pending;
+	/* H.248: the context (0: none yet), the RTP termination, the request under way */
+	uint32_t ctx_id;
+	char rtp_term[H248_NAME_MAX + 1];
+	struct h248_ca_req *req;
+	/*! SIP -> ISUP: the peer's offer; ISUP -> SIP: NULL */
+	char *offer;
+	struct cc_media_neg neg;
+	bool have_neg;
+	int codecs[CC_MEDIA_CODECS_MAX];
+	unsigned int n_codecs;
+	enum mgcp_codec codec;
+	char *local_sdp;
+	/*! the gateway's side of the SIP-side connection, with the o= id and
+	 *  version of the SDP the SIP peer saw last */
+	struct mgcp_sdp local;
+	/*! we made an offer (creation without one, cc_media_offer_again())
+	 *  whose answer cc_media_set_answer() takes */
+	bool awaiting_answer;
+	/*! the modification under way only changes the direction */
+	bool mode_only;
+	/*! the modification under way is for a mid-call offer: the offer and
+	 *  what it gives, kept apart until the gateway takes it */
+	char *reoffer;
+	struct cc_media_neg reneg;
+};
+
+/*! The audio codecs of the call for the gateway, in order (the negotiated
+ *  one once known), limited to the gateway's configured ones. */
+unsigned int cc_media_call_codecs(const struct cc_media *m, enum mgcp_codec *out);
+
+/*! The protocol's outcome of create: @rc 0 with the gateway's SIP-side
+ *  SDP @local, or < 0 (then what exists is released, cause 47). */
+void cc_media_gw_created(struct cc_media *m, int rc, const struct mgcp_sdp *local);
+
+/*! The protocol's outcome of modify: @rc 0, -EPROTO when the gateway
+ *  refused (@code, its answer), another error when it did not answer;
+ *  @local the gateway's SIP-side SDP when it sent one. */
+void cc_media_gw_modified(struct cc_media *m, int rc, unsigned int code, const struct mgcp_sdp *local);
+
+/*! The gateway lost the media of the calls for which @covers is true
+ *  (all when NULL): they fail with cause 41. */
+void cc_media_gw_lost(struct cc_media_gw *gw, bool (*covers)(const struct cc_media *m, const void *arg),
+		      const void *arg);
+
 /*! The gateway restarted (RSIP): fail the calls on the endpoints it names. */
 void cc_media_gw_rsip(struct cc_media_gw *gw, const struct mgcp_msg *rsip);
+
+/*! Control @gw with @proto from its next start. */
+int cc_media_gw_set_proto(struct cc_media_gw *gw, enum cc_media_proto proto);
+
+/*! Start one gateway's controller (cc_media_start() starts them all). */
+int cc_media_gw_start(struct cc_media_gw *gw);
+
+/*! Hook the H.248 controller of @gw to the calls (src/cc_media_h248.c). */
+void cc_media_h248_setup(struct cc_media_gw *gw);
+
+/*! The gateway's timers, of the protocol it uses. */
+struct osmo_tdef *cc_media_gw_tdefs(struct cc_media_gw *gw);
 
 /*! The gateway registry and the FSM, without the VTY (unit tests). */
 int cc_media_core_init(void *ctx);

@@ -23,7 +23,7 @@
 #include "src/sip_trunk.h"
 #include "src/tandem_vty.h"
 
-#define MGW_STR "Media gateway controlled over MGCP\n"
+#define MGW_STR "Media gateway controlled over MGCP or H.248\n"
 #define TEST_STR "Test call: the per-call media of one call, run by hand\n"
 #define CODEC_ARGS "(PCMA|PCMU|G729)"
 #define CODEC_HELP "G.711 A-law\n" "G.711 mu-law\n" "G.729\n"
@@ -58,8 +58,46 @@ DEFUN(cfg_mgw, cfg_mgw_cmd, "media-gateway NAME", MGW_STR "Name of the gateway\n
 	return CMD_SUCCESS;
 }
 
+static bool gw_started(const struct cc_media_gw *gw)
+{
+	if (gw->proto == CC_MEDIA_PROTO_H248)
+		return h248_ca_started(gw->h248);
+	return mgcp_ca_started(gw->ca);
+}
+
+DEFUN(cfg_mgw_protocol, cfg_mgw_protocol_cmd, "protocol (mgcp|h248)",
+      "How the gateway is controlled\n" "MGCP (RFC 3435), the default\n" "H.248.1 (MEGACO), text encoding\n")
+{
+	struct cc_media_gw *gw = vty->index;
+	enum cc_media_proto proto = get_string_value(cc_media_proto_names, argv[0]);
+	struct mgcp_ca_cfg *cfg = &gw->ca->cfg;
+	int rc;
+
+	if (proto == gw->proto)
+		return CMD_SUCCESS;
+	rc = cc_media_gw_set_proto(gw, proto);
+	if (rc < 0) {
+		vty_out(vty, "%% cannot change the protocol of %s: %s%s", cfg->name,
+			rc == -EBUSY ? "calls use the gateway" : strerror(-rc), VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	/* the other protocol's well-known ports, unless set otherwise */
+	if (proto == CC_MEDIA_PROTO_H248) {
+		if (cfg->remote_port == MGCP_CA_DEFAULT_REMOTE_PORT)
+			cfg->remote_port = H248_CA_DEFAULT_PORT;
+		if (cfg->local_port == MGCP_CA_DEFAULT_LOCAL_PORT)
+			cfg->local_port = H248_CA_DEFAULT_PORT;
+	} else {
+		if (cfg->remote_port == H248_CA_DEFAULT_PORT)
+			cfg->remote_port = MGCP_CA_DEFAULT_REMOTE_PORT;
+		if (cfg->local_port == H248_CA_DEFAULT_PORT)
+			cfg->local_port = MGCP_CA_DEFAULT_LOCAL_PORT;
+	}
+	return CMD_SUCCESS;
+}
+
 DEFUN(cfg_mgw_remote, cfg_mgw_remote_cmd, "remote (A.B.C.D|X:X::X:X) <1-65535>",
-      "Where the gateway listens for MGCP\n" "IPv4 address\n" "IPv6 address\n" "UDP port (2427)\n")
+      "Where the gateway listens\n" "IPv4 address\n" "IPv6 address\n" "UDP port (MGCP 2427, H.248 2944)\n")
 {
 	struct cc_media_gw *gw = vty->index;
 	struct mgcp_ca_cfg old = gw->ca->cfg;
@@ -77,8 +115,8 @@ DEFUN(cfg_mgw_remote, cfg_mgw_remote_cmd, "remote (A.B.C.D|X:X::X:X) <1-65535>",
 }
 
 DEFUN(cfg_mgw_local, cfg_mgw_local_cmd, "local (A.B.C.D|X:X::X:X) <0-65535>",
-      "Where the call agent listens for this gateway\n" "IPv4 address\n" "IPv6 address\n"
-      "UDP port (2727; 0 = any)\n")
+      "Where we listen for this gateway\n" "IPv4 address\n" "IPv6 address\n"
+      "UDP port (MGCP 2727, H.248 2944; 0 = any)\n")
 {
 	struct cc_media_gw *gw = vty->index;
 	struct mgcp_ca_cfg old = gw->ca->cfg;
@@ -87,15 +125,15 @@ DEFUN(cfg_mgw_local, cfg_mgw_local_cmd, "local (A.B.C.D|X:X::X:X) <0-65535>",
 		return CMD_WARNING;
 	osmo_strlcpy(gw->ca->cfg.local_addr, argv[0], sizeof(gw->ca->cfg.local_addr));
 	gw->ca->cfg.local_port = atoi(argv[1]);
-	if (mgcp_ca_started(gw->ca) &&
+	if (gw_started(gw) &&
 	    (strcmp(old.local_addr, gw->ca->cfg.local_addr) || old.local_port != gw->ca->cfg.local_port)) {
 		/* rebind now; transactions under way end as timed out */
-		mgcp_ca_stop(gw->ca);
-		if (mgcp_ca_start(gw->ca) < 0) {
+		gw->pops->stop(gw);
+		if (cc_media_gw_start(gw) < 0) {
 			vty_out(vty, "%% cannot bind %s %s, keeping the old address%s", argv[0], argv[1],
 				VTY_NEWLINE);
 			gw->ca->cfg = old;
-			mgcp_ca_start(gw->ca);
+			cc_media_gw_start(gw);
 			return CMD_WARNING;
 		}
 	}
@@ -161,11 +199,12 @@ DEFUN(cfg_mgw_circuit_mode, cfg_mgw_circuit_mode_cmd, "circuit-mode (sendrecv|re
 }
 
 DEFUN(cfg_mgw_timer, cfg_mgw_timer_cmd, "timer " OSMO_TDEF_VTY_ARG_SET,
-      "Set an MGCP timer of this gateway (X1 X2 ms, X3 count, X4..X6 s)\n" OSMO_TDEF_VTY_DOC_SET)
+      "Set a timer of this gateway's protocol (MGCP: X1 X2 ms, X3 count, X4..X6 s; H.248: T1..T6 ms,"
+      " T7 count, T20 s)\n" OSMO_TDEF_VTY_DOC_SET)
 {
 	struct cc_media_gw *gw = vty->index;
 
-	return osmo_tdef_vty_set_cmd(vty, gw->ca->tdefs, argv);
+	return osmo_tdef_vty_set_cmd(vty, cc_media_gw_tdefs(gw), argv);
 }
 
 static int mgw_config_write(struct vty *vty)
@@ -179,6 +218,9 @@ static int mgw_config_write(struct vty *vty)
 		const struct mgcp_ca_cfg *cfg = &gw->ca->cfg;
 
 		vty_out(vty, "media-gateway %s%s", cfg->name, VTY_NEWLINE);
+		/* first: it sets the ports the lines below may change */
+		if (gw->proto != CC_MEDIA_PROTO_MGCP)
+			vty_out(vty, " protocol %s%s", get_value_string(cc_media_proto_names, gw->proto), VTY_NEWLINE);
 		vty_out(vty, " remote %s %u%s", cfg->remote_addr, cfg->remote_port, VTY_NEWLINE);
 		vty_out(vty, " local %s %u%s", cfg->local_addr, cfg->local_port, VTY_NEWLINE);
 		vty_out(vty, " domain %s%s", cfg->domain, VTY_NEWLINE);
@@ -190,7 +232,7 @@ static int mgw_config_write(struct vty *vty)
 		}
 		vty_out(vty, " circuit-mode %s%s", get_value_string(mgcp_conn_mode_names, cfg->circuit_mode),
 			VTY_NEWLINE);
-		osmo_tdef_vty_write(vty, gw->ca->tdefs, " timer ");
+		osmo_tdef_vty_write(vty, cc_media_gw_tdefs(gw), " timer ");
 	}
 	return CMD_SUCCESS;
 }
@@ -233,15 +275,24 @@ static void show_gw(struct vty *vty, struct cc_media_gw *gw)
 	const struct mgcp_ca_cfg *cfg = &gw->ca->cfg;
 	unsigned int i;
 
-	vty_out(vty, "media-gateway %s: %s, remote %s:%u, local %s:%u, domain %s%s", cfg->name,
-		mgcp_ca_started(gw->ca) ? get_value_string(mgcp_ca_state_names, gw->ca->state) : "STOPPED",
-		cfg->remote_addr, cfg->remote_port, cfg->local_addr, mgcp_ca_local_port(gw->ca), cfg->domain,
-		VTY_NEWLINE);
+	if (gw->proto == CC_MEDIA_PROTO_H248)
+		vty_out(vty, "media-gateway %s: h248 %s, remote %s:%u, local %s:%u, version %u%s", cfg->name,
+			h248_ca_started(gw->h248) ? get_value_string(h248_ca_state_names, gw->h248->state)
+						  : "STOPPED",
+			cfg->remote_addr, cfg->remote_port, cfg->local_addr, h248_ca_local_port(gw->h248),
+			gw->h248->version, VTY_NEWLINE);
+	else
+		vty_out(vty, "media-gateway %s: %s, remote %s:%u, local %s:%u, domain %s%s", cfg->name,
+			mgcp_ca_started(gw->ca) ? get_value_string(mgcp_ca_state_names, gw->ca->state) : "STOPPED",
+			cfg->remote_addr, cfg->remote_port, cfg->local_addr, mgcp_ca_local_port(gw->ca), cfg->domain,
+			VTY_NEWLINE);
 	vty_out(vty, " codecs:");
 	for (i = 0; i < cfg->n_codecs; i++)
 		vty_out(vty, " %s", mgcp_codecs[cfg->codecs[i]].name);
 	vty_out(vty, "%s%s", cfg->n_codecs ? "" : " (per call)", VTY_NEWLINE);
-	vty_out(vty, " transactions outstanding: %u%s", mgcp_ca_outstanding(gw->ca), VTY_NEWLINE);
+	vty_out(vty, " transactions outstanding: %u%s",
+		gw->proto == CC_MEDIA_PROTO_H248 ? h248_ca_outstanding(gw->h248) : mgcp_ca_outstanding(gw->ca),
+		VTY_NEWLINE);
 	if (gw->test)
 		vty_out(vty, " test call: %s endpoint %s codec %s cause %u%s",
 			get_value_string(cc_media_state_names, cc_media_state(gw->test)),
@@ -249,8 +300,13 @@ static void show_gw(struct vty *vty, struct cc_media_gw *gw)
 			cc_media_codec(gw->test)[0] ? cc_media_codec(gw->test) : "-", gw->test_cause, VTY_NEWLINE);
 	else
 		vty_out(vty, " test call: none%s", VTY_NEWLINE);
-	osmo_tdef_vty_out_all(vty, gw->ca->tdefs, " timer ");
+	osmo_tdef_vty_out_all(vty, cc_media_gw_tdefs(gw), " timer ");
 	vty_out_rate_ctr_group(vty, " ", gw->ca->ctrs);
+	if (gw->proto == CC_MEDIA_PROTO_H248) {
+		vty_out_rate_ctr_group(vty, " ", gw->h248->ctrs);
+		if (gw->h248->tl)
+			vty_out_rate_ctr_group(vty, " ", gw->h248->tl->ctrs);
+	}
 }
 
 DEFUN(show_mgw, show_mgw_cmd, "show media-gateway [NAME]", SHOW_STR MGW_STR "Gateway name\n")
@@ -430,17 +486,16 @@ DEFUN(mgw_test_release, mgw_test_release_cmd, "media-gateway NAME test-call rele
 }
 
 DEFUN(mgw_audit, mgw_audit_cmd, "media-gateway NAME audit",
-      MGW_STR "Gateway name\n" "Send the AUEP keepalive now\n")
+      MGW_STR "Gateway name\n" "Ask the gateway now whether it is there (MGCP AUEP, H.248 AuditValue ROOT)\n")
 {
 	struct cc_media_gw *gw = test_gw(vty, argv[0], false);
 
 	if (!gw)
 		return CMD_WARNING;
-	if (!mgcp_ca_started(gw->ca)) {
+	if (gw->pops->audit(gw) < 0) {
 		vty_out(vty, "%% gateway %s is not started%s", argv[0], VTY_NEWLINE);
 		return CMD_WARNING;
 	}
-	mgcp_ca_keepalive_schedule(gw->ca, true);
 	return CMD_SUCCESS;
 }
 
@@ -448,6 +503,7 @@ void cc_media_vty_init(void)
 {
 	install_element(CONFIG_NODE, &cfg_mgw_cmd);
 	install_node(&mgw_node, mgw_config_write);
+	install_element(MGCP_GW_NODE, &cfg_mgw_protocol_cmd);
 	install_element(MGCP_GW_NODE, &cfg_mgw_remote_cmd);
 	install_element(MGCP_GW_NODE, &cfg_mgw_local_cmd);
 	install_element(MGCP_GW_NODE, &cfg_mgw_domain_cmd);

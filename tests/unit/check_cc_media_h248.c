@@ -1,0 +1,375 @@
+/* Unit tests of a call's media over H.248 (src/cc_media_h248.c behind
+ * src/cc_media.h) against a gateway played by the test over real UDP: the
+ * Add of the circuit's TDM termination and an RTP termination in a new
+ * context, Modify on the answer and for hold, Subtract on release, an
+ * Error reply, release while the Add is under way, a gateway restart under
+ * a call, and what a gateway that is not registered or a pattern that is
+ * no termination name get.
+ *
+ * Copyright (C) 2026 Tandem contributors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <osmocom/core/rate_ctr.h>
+
+#include "src/cc_media.h"
+#include "src/cc_media_gw.h"
+#include "src/sip_trunk.h"
+#include "src/tandem_log.h"
+#include "tests/unit/script_mgw.h"
+#include "tests/unit/testlib.h"
+
+#define GW_LOCAL "v=0\nc=IN IP4 127.0.0.9\nm=audio 16010 RTP/AVP 8 0\n"
+#define PEER_SDP "v=0\r\no=peer 1 1 IN IP4 192.0.2.7\r\ns=-\r\nc=IN IP4 192.0.2.7\r\nt=0 0\r\n"
+
+struct calls {
+	unsigned int ready, failed, modified;
+	uint8_t cause;
+	char sdp[1024];
+};
+
+static void on_ready(struct cc_media *m, void *priv, const char *sdp)
+{
+	struct calls *c = priv;
+
+	c->ready++;
+	osmo_strlcpy(c->sdp, sdp, sizeof(c->sdp));
+}
+
+static void on_failed(struct cc_media *m, void *priv, uint8_t cause)
+{
+	struct calls *c = priv;
+
+	c->failed++;
+	c->cause = cause;
+}
+
+static const struct cc_media_ops ops = { .ready = on_ready, .failed = on_failed };
+
+static const int codecs[] = { SIP_CODEC_PCMA, SIP_CODEC_PCMU, SIP_CODEC_TELEPHONE_EVENT };
+
+static struct h248_msg *recv_msg(struct script_gw *g)
+{
+	struct rx_wait w;
+	struct h248_msg *msg = NULL;
+	const char *text = gw_recv(g, &w);
+
+	ck_assert_msg(h248_msg_parse(tt_ctx, text, strlen(text), &msg, NULL) == 0, "unparsable: %s", text);
+	return msg;
+}
+
+static const struct h248_action *action(const struct h248_msg *msg)
+{
+	return llist_first_entry(&h248_msg_first_trans(msg)->actions, struct h248_action, list);
+}
+
+static const struct h248_cmd *cmd_n(const struct h248_msg *msg, unsigned int n)
+{
+	const struct h248_cmd *c;
+
+	llist_for_each_entry(c, &action(msg)->cmds, list) {
+		if (!n--)
+			return c;
+	}
+	ck_abort_msg("no command %u", n);
+	return NULL;
+}
+
+static const struct h248_stream *stream(const struct h248_cmd *c)
+{
+	ck_assert(c->media.present);
+	return llist_first_entry(&c->media.streams, struct h248_stream, list);
+}
+
+/* A transaction (@kind "Transaction" or "Reply") from the gateway. */
+static void send_trans(struct script_gw *g, const char *kind, uint32_t id, const char *body)
+{
+	char buf[2048];
+
+	snprintf(buf, sizeof(buf), "MEGACO/1 [127.0.0.1]:%u\n%s = %u { %s }", g->port, kind, id, body);
+	gw_send(g, buf);
+}
+
+static void reply(struct script_gw *g, const struct h248_msg *req, const char *body)
+{
+	send_trans(g, "Reply", h248_msg_first_trans(req)->id, body);
+}
+
+/* The Add of tdm/1/3 and rtp/@rtp in context @ctx went through. */
+static void reply_added(struct script_gw *g, const struct h248_msg *req, unsigned int ctx, unsigned int rtp)
+{
+	char body[512];
+
+	snprintf(body, sizeof(body), "Context = %u { Add = tdm/1/3, Add = rtp/%u { Media { Stream = 1 { Local {\n"
+		 GW_LOCAL "} } } } }", ctx, rtp);
+	reply(g, req, body);
+}
+
+static void service_change(struct script_gw *g, uint32_t id, const char *method)
+{
+	char body[128];
+
+	snprintf(body, sizeof(body), "Context = - { ServiceChange = ROOT { Services { Method = %s } } }", method);
+	send_trans(g, "Transaction", id, body);
+	talloc_free(recv_msg(g));
+}
+
+/* The gateway "gw" under H.248, started and registered. */
+static struct cc_media_gw *gw_start(struct script_gw *g)
+{
+	struct cc_media_gw *gw = cc_media_gw_get("gw");
+
+	gw_open(g);
+	ck_assert_int_eq(cc_media_gw_set_proto(gw, CC_MEDIA_PROTO_H248), 0);
+	gw->ca->cfg.local_port = 0;
+	gw->ca->cfg.remote_port = g->port;
+	osmo_tdef_set(gw->h248->tdefs, H248_CA_T_PROBE, 0, OSMO_TDEF_S);
+	ck_assert_int_eq(cc_media_gw_start(gw), 0);
+	g->ca_addr.sin_family = AF_INET;
+	g->ca_addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	g->ca_addr.sin_port = htons(h248_ca_local_port(gw->h248));
+	service_change(g, 1, "Restart");
+	ck_assert_int_eq(gw->h248->state, H248_CA_ST_REGISTERED);
+	return gw;
+}
+
+static bool ready_or_failed(void *arg)
+{
+	struct calls *c = arg;
+
+	return c->ready || c->failed;
+}
+
+static bool not_modifying(void *arg)
+{
+	return cc_media_state(arg) != CC_MEDIA_MODIFYING;
+}
+
+static struct cc_media *alloc(struct calls *c)
+{
+	int err = 1;
+	struct cc_media *m = cc_media_alloc(tt_ctx, "gw", "tdm/1/{cic}", 3, &ops, c, &err);
+
+	ck_assert_ptr_nonnull(m);
+	ck_assert_int_eq(err, 0);
+	return m;
+}
+
+START_TEST(test_isup_to_sip)
+{
+	struct script_gw g;
+	struct calls c = { 0 };
+	struct cc_media *m;
+	struct h248_msg *req;
+	const struct h248_cmd *cmd;
+
+	gw_start(&g);
+	m = alloc(&c);
+	ck_assert_str_eq(cc_media_endpoint(m), "tdm/1/3");
+	ck_assert_int_eq(cc_media_make_offer(m, codecs, 3), 0);
+	ck_assert_int_eq(cc_media_state(m), CC_MEDIA_CREATING);
+
+	/* one transaction: the timeslot and an RTP termination in a new context */
+	req = recv_msg(&g);
+	ck_assert_int_eq(action(req)->ctx, H248_CTX_CHOOSE);
+	ck_assert_uint_eq(action(req)->n_cmds, 2);
+	cmd = cmd_n(req, 0);
+	ck_assert_int_eq(cmd->kind, H248_CMD_ADD);
+	ck_assert_str_eq(cmd->term_id, "tdm/1/3");
+	ck_assert_int_eq(stream(cmd)->lc.mode, H248_MODE_SENDRECV);
+	cmd = cmd_n(req, 1);
+	ck_assert_str_eq(cmd->term_id, "$");
+	ck_assert_uint_eq(stream(cmd)->id, 1);
+	ck_assert_int_eq(stream(cmd)->lc.mode, H248_MODE_RECVONLY);
+	ck_assert_ptr_nonnull(strstr(stream(cmd)->local, "m=audio $ RTP/AVP 8 0"));
+	ck_assert_ptr_null(stream(cmd)->remote);
+	reply_added(&g, req, 5, 7);
+	talloc_free(req);
+	ck_assert(spin(ready_or_failed, &c));
+	ck_assert_uint_eq(c.ready, 1);
+	ck_assert_msg(strstr(c.sdp, "m=audio 16010 RTP/AVP 8 0 101\r\n") != NULL, "%s", c.sdp);
+	ck_assert_ptr_nonnull(strstr(c.sdp, "c=IN IP4 127.0.0.9\r\n"));
+	ck_assert_int_eq(cc_media_state(m), CC_MEDIA_READY);
+
+	/* the answer: Modify of the RTP termination, sendrecv, the peer's end */
+	ck_assert_int_eq(cc_media_set_answer(m, PEER_SDP "m=audio 4000 RTP/AVP 0\r\n"), 0);
+	req = recv_msg(&g);
+	ck_assert_int_eq(action(req)->ctx, H248_CTX_ID);
+	ck_assert_uint_eq(action(req)->ctx_id, 5);
+	cmd = cmd_n(req, 0);
+	ck_assert_int_eq(cmd->kind, H248_CMD_MODIFY);
+	ck_assert_str_eq(cmd->term_id, "rtp/7");
+	ck_assert_int_eq(stream(cmd)->lc.mode, H248_MODE_SENDRECV);
+	ck_assert_ptr_nonnull(strstr(stream(cmd)->remote, "c=IN IP4 192.0.2.7"));
+	ck_assert_ptr_nonnull(strstr(stream(cmd)->remote, "m=audio 4000 RTP/AVP 0"));
+	reply(&g, req, "Context = 5 { Modify = rtp/7 }");
+	talloc_free(req);
+	ck_assert(spin(not_modifying, m));
+	ck_assert_int_eq(cc_media_state(m), CC_MEDIA_READY);
+	ck_assert_str_eq(cc_media_codec(m), "PCMU");
+
+	/* hold refused: the call stays as it was */
+	ck_assert_int_eq(cc_media_set_mode(m, "inactive"), 0);
+	req = recv_msg(&g);
+	cmd = cmd_n(req, 0);
+	ck_assert_int_eq(stream(cmd)->lc.mode, H248_MODE_INACTIVE);
+	ck_assert_ptr_null(stream(cmd)->remote);
+	reply(&g, req, "Context = 5 { Modify = rtp/7 { Error = 517 { } } }");
+	talloc_free(req);
+	ck_assert(spin(not_modifying, m));
+	ck_assert_int_eq(cc_media_state(m), CC_MEDIA_READY);
+	ck_assert_uint_eq(c.failed, 0);
+
+	/* release: everything out of the context */
+	cc_media_release(m);
+	talloc_free(m);
+	req = recv_msg(&g);
+	cmd = cmd_n(req, 0);
+	ck_assert_int_eq(cmd->kind, H248_CMD_SUBTRACT);
+	ck_assert_str_eq(cmd->term_id, "*");
+	ck_assert_uint_eq(action(req)->ctx_id, 5);
+	talloc_free(req);
+	close(g.fd);
+}
+END_TEST
+
+START_TEST(test_sip_to_isup_error)
+{
+	struct script_gw g;
+	struct calls c = { 0 };
+	struct cc_media *m;
+	struct h248_msg *req;
+	const struct h248_cmd *cmd;
+	struct cc_media_gw *gw = gw_start(&g);
+
+	m = alloc(&c);
+	ck_assert_int_eq(cc_media_answer_offer(m, PEER_SDP "m=audio 4000 RTP/AVP 8 0\r\n", codecs, 3), 0);
+	req = recv_msg(&g);
+	cmd = cmd_n(req, 1);
+	/* the negotiated codec only, and the peer's end at once */
+	ck_assert_ptr_nonnull(strstr(stream(cmd)->local, "m=audio $ RTP/AVP 8"));
+	ck_assert_ptr_null(strstr(stream(cmd)->local, "m=audio $ RTP/AVP 8 0"));
+	ck_assert_int_eq(stream(cmd)->lc.mode, H248_MODE_SENDRECV);
+	ck_assert_ptr_nonnull(strstr(stream(cmd)->remote, "m=audio 4000 RTP/AVP 8"));
+	/* the timeslot went in, the RTP termination did not */
+	reply(&g, req, "Context = 6 { Add = tdm/1/3, Add = $ { Error = 510 { } } }");
+	talloc_free(req);
+	ck_assert(spin(ready_or_failed, &c));
+	ck_assert_uint_eq(c.failed, 1);
+	ck_assert_uint_eq(c.cause, 47);
+	ck_assert_int_eq(cc_media_state(m), CC_MEDIA_FAILED);
+	/* what was added is subtracted */
+	req = recv_msg(&g);
+	ck_assert_int_eq(cmd_n(req, 0)->kind, H248_CMD_SUBTRACT);
+	ck_assert_uint_eq(action(req)->ctx_id, 6);
+	talloc_free(req);
+	ck_assert_uint_eq(rate_ctr_group_get_ctr(gw->ca->ctrs, MGCP_CA_CTR_MEDIA_FAIL)->current, 1);
+	talloc_free(m);
+	close(g.fd);
+}
+END_TEST
+
+START_TEST(test_release_while_adding)
+{
+	struct script_gw g;
+	struct calls c = { 0 };
+	struct cc_media *m;
+	struct h248_msg *req;
+	struct cc_media_gw *gw = gw_start(&g);
+
+	m = alloc(&c);
+	ck_assert_int_eq(cc_media_make_offer(m, codecs, 3), 0);
+	req = recv_msg(&g);
+	/* the call goes before the gateway answers */
+	talloc_free(m);
+	reply_added(&g, req, 9, 1);
+	talloc_free(req);
+	req = recv_msg(&g);
+	ck_assert_int_eq(cmd_n(req, 0)->kind, H248_CMD_SUBTRACT);
+	ck_assert_uint_eq(action(req)->ctx_id, 9);
+	talloc_free(req);
+	ck_assert_uint_eq(c.ready + c.failed, 0);
+	ck_assert_uint_eq(rate_ctr_group_get_ctr(gw->h248->ctrs, H248_CA_CTR_ORPHAN_SUBTRACT)->current, 1);
+	close(g.fd);
+}
+END_TEST
+
+START_TEST(test_gateway_restart)
+{
+	struct script_gw g;
+	struct calls c = { 0 };
+	struct cc_media *m;
+	struct h248_msg *req;
+	struct rx_wait w = { .g = &g };
+	int err;
+
+	gw_start(&g);
+	m = alloc(&c);
+	ck_assert_int_eq(cc_media_make_offer(m, codecs, 3), 0);
+	req = recv_msg(&g);
+	reply_added(&g, req, 2, 1);
+	talloc_free(req);
+	ck_assert(spin(ready_or_failed, &c));
+	ck_assert_uint_eq(c.ready, 1);
+	/* the gateway restarted: its contexts are gone, and the call's media */
+	service_change(&g, 2, "Restart");
+	ck_assert_uint_eq(c.failed, 1);
+	ck_assert_uint_eq(c.cause, 41);
+	ck_assert_int_eq(cc_media_state(m), CC_MEDIA_FAILED);
+	cc_media_release(m);
+	talloc_free(m);
+	/* nothing to subtract on a gateway that lost it all */
+	ck_assert(!gw_has_datagram(&w));
+	/* out of service: no new call */
+	service_change(&g, 3, "Forced");
+	ck_assert_ptr_null(cc_media_alloc(tt_ctx, "gw", "tdm/1/{cic}", 1, &ops, &c, &err));
+	ck_assert_int_eq(err, -ENETDOWN);
+	close(g.fd);
+}
+END_TEST
+
+START_TEST(test_termination_names)
+{
+	struct script_gw g;
+	struct calls c = { 0 };
+	struct cc_media_gw *gw = gw_start(&g);
+	struct cc_media *m;
+	int err;
+
+	/* an MGCP endpoint is no H.248 termination */
+	ck_assert_ptr_null(cc_media_alloc(tt_ctx, "gw", "ds/e1-1/{cic}@mgw", 1, &ops, &c, &err));
+	ck_assert_int_eq(err, -EINVAL);
+	ck_assert_ptr_null(cc_media_alloc(tt_ctx, "gw", "tdm/1/{cic}/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+					  1, &ops, &c, &err));
+	ck_assert_int_eq(err, -ENOSPC);
+	/* calls use the gateway: the protocol stays until they are gone */
+	m = alloc(&c);
+	ck_assert_int_eq(cc_media_gw_set_proto(gw, CC_MEDIA_PROTO_MGCP), -EBUSY);
+	talloc_free(m);
+	ck_assert_int_eq(cc_media_gw_set_proto(gw, CC_MEDIA_PROTO_MGCP), 0);
+	ck_assert(!h248_ca_started(gw->h248));
+	close(g.fd);
+}
+END_TEST
+
+int main(void)
+{
+	void *root = talloc_named_const(NULL, 0, "check_cc_media_h248");
+	Suite *s = suite_create("cc_media_h248");
+	TCase *tc = tt_tcase(s, "media");
+
+	tandem_log_init(root);
+	rate_ctr_init(root);
+	cc_media_core_init(root);
+	tcase_add_test(tc, test_isup_to_sip);
+	tcase_add_test(tc, test_sip_to_isup_error);
+	tcase_add_test(tc, test_release_while_adding);
+	tcase_add_test(tc, test_gateway_restart);
+	tcase_add_test(tc, test_termination_names);
+	return tt_run(s);
+}
