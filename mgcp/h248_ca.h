@@ -91,10 +91,19 @@ struct h248_ca_media {
 	const char *remote;		/*!< Remote SDP, NULL: none */
 };
 
+/*! Events to arm on one termination: an Events descriptor. */
+struct h248_ca_events {
+	uint32_t request_id;
+	/*! DTMF digits (of H248_DD_DIGITS) to be notified of, each as its dd
+	 *  event; "" disarms every event */
+	const char *dd_digits;
+};
+
 /*! One termination of an Add or Modify. */
 struct h248_ca_term {
 	const char *id;			/*!< "tdm/S/T", "rtp/N", or "$" in an Add */
 	const struct h248_ca_media *media; /*!< NULL: no Media descriptor */
+	const struct h248_ca_events *events; /*!< NULL: no Events descriptor */
 };
 
 /*! One termination named in a reply. */
@@ -130,7 +139,8 @@ struct h248_ca_ops {
 	/*! Every context on the gateway is gone (a Restart of a gateway we
 	 *  knew, or Forced on ROOT): clear the calls that used them. */
 	void (*contexts_lost)(struct h248_ca *ca, enum h248_sc_method method, const char *reason, void *priv);
-	/*! A Notify arrived (already answered). */
+	/*! A Notify arrived (already answered); h248_dd_observed() reads its
+	 *  DTMF digits. */
 	void (*notify)(struct h248_ca *ca, uint32_t ctx_id, const struct h248_cmd *cmd, void *priv);
 };
 

@@ -12,6 +12,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <talloc.h>
@@ -19,6 +20,7 @@
 #include <osmocom/core/logging.h>
 
 #include "mgcp/h248_ca.h"
+#include "mgcp/h248_dd.h"
 #include "src/tandem_log.h"
 
 #define LOGCA(ca, level, fmt, args...) \
@@ -221,6 +223,27 @@ static int media_put(struct h248_cmd *c, const struct h248_ca_media *m)
 	return 0;
 }
 
+static int events_put(struct h248_cmd *c, const struct h248_ca_events *ev)
+{
+	const char *d;
+
+	c->events.present = true;
+	c->events.has_request_id = true;
+	c->events.request_id = ev->request_id;
+	c->events.braces = true;
+	for (d = ev->dd_digits ? ev->dd_digits : ""; *d; d++) {
+		const char *name = h248_dd_event(*d);
+		char item[8];
+
+		if (!name)
+			return -EINVAL;
+		snprintf(item, sizeof(item), "dd/%s", name);
+		if (!h248_item_add(c, &c->events.items, &c->events.n_items, item, NULL))
+			return -E2BIG;
+	}
+	return 0;
+}
+
 static int terms_req(struct h248_ca *ca, enum h248_cmd_kind kind, uint32_t ctx_id, const struct h248_ca_term *terms,
 		     unsigned int n, h248_ca_cb cb, void *data, struct h248_ca_req **reqp)
 {
@@ -246,6 +269,8 @@ static int terms_req(struct h248_ca *ca, enum h248_cmd_kind kind, uint32_t ctx_i
 		rc = c ? 0 : -EINVAL;
 		if (!rc && terms[i].media)
 			rc = media_put(c, terms[i].media);
+		if (!rc && terms[i].events)
+			rc = events_put(c, terms[i].events);
 		if (rc) {
 			h248_ca_ctr_inc(ca, H248_CA_CTR_REQ_REFUSED);
 			talloc_free(msg);

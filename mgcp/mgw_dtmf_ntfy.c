@@ -11,6 +11,7 @@
 
 #include "mgcp/mgw.h"
 #include "mgcp/mgw_dtmf.h"
+#include "mgcp/mgw_h248.h"
 #include "src/tandem_log.h"
 
 /* An NTFY sent and not answered yet (RFC 3435 3.5: retransmitted with the
@@ -91,6 +92,11 @@ void mgw_endp_notify_digit(struct mgw_endpoint *ep, char digit)
 	int ev = mgw_dtmf_event(digit);
 	struct mgw_ntfy *n;
 
+	/* a timeslot in an H.248 context reports by Notify, not NTFY */
+	if (ep->h248 && mgw->h248) {
+		mgw_h248_notify_digit(mgw->h248, ep, digit);
+		return;
+	}
 	if (ev < 0 || !(ep->dtmf_notify & (1u << ev)) || !ep->has_notified_entity)
 		return;
 	snprintf(endpoint, sizeof(endpoint), "%s@%s", ep->name, mgw->cfg.domain);

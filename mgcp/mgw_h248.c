@@ -50,6 +50,11 @@ static const struct rate_ctr_desc mgw_h248_ctr_desc[] = {
 	[MGW_H248_CTR_SC_REJECTED] = { "sc:rejected", "ServiceChange requests answered with an Error" },
 	[MGW_H248_CTR_RX_FOREIGN] = { "rx:foreign", "Datagrams dropped: not from the controller" },
 	[MGW_H248_CTR_RX_REPLY_TO_NOTHING] = { "rx:unexpected", "Requests dropped: nothing to execute" },
+	[MGW_H248_CTR_ERR_UNKNOWN_PACKAGE] = { "err:440", "Answered 440 unsupported or unknown package" },
+	[MGW_H248_CTR_ERR_NO_SUCH_EVENT] = { "err:451", "Answered 451 no such event in this package" },
+	[MGW_H248_CTR_ERR_UNKNOWN_PARAM] = { "err:446", "Answered 446 unsupported or unknown parameter" },
+	[MGW_H248_CTR_NOTIFY_TX] = { "notify:tx", "Notify of an observed event sent" },
+	[MGW_H248_CTR_NOTIFY_FAIL] = { "notify:fail", "Notify not sent, never answered or answered with an Error" },
 };
 
 static const struct rate_ctr_group_desc mgw_h248_ctrg_desc = {

@@ -66,6 +66,11 @@ enum mgw_h248_ctr {
 	MGW_H248_CTR_SC_REJECTED,	/*!< answered with an Error */
 	MGW_H248_CTR_RX_FOREIGN,	/*!< datagrams not from the controller */
 	MGW_H248_CTR_RX_REPLY_TO_NOTHING, /*!< a request of the controller's we did not expect */
+	MGW_H248_CTR_ERR_UNKNOWN_PACKAGE, /*!< 440 */
+	MGW_H248_CTR_ERR_NO_SUCH_EVENT,	/*!< 451 */
+	MGW_H248_CTR_ERR_UNKNOWN_PARAM,	/*!< 446 */
+	MGW_H248_CTR_NOTIFY_TX,		/*!< Notify of an observed event sent */
+	MGW_H248_CTR_NOTIFY_FAIL,	/*!< Notify not sent, unanswered or refused */
 };
 
 /*! Timers of the gateway side, in the "h248" group beside the transaction
@@ -85,6 +90,10 @@ struct mgw_h248_term {
 	uint16_t stream_id;	/*!< the controller's stream number, replies use it */
 	int mode;		/*!< enum h248_mode last set */
 	struct timespec added;
+	/*! dd events armed by the last Events descriptor: bit N is DTMF event N
+	 *  (mgw_dtmf_event()); TDM terminations only */
+	uint32_t dd_events;
+	uint32_t events_rid;	/*!< that descriptor's RequestID */
 };
 
 /*! A context. */
@@ -186,6 +195,15 @@ unsigned int mgw_h248_media_apply(struct mgw_h248_term *term, const struct h248_
 int mgw_h248_media_reply(struct mgw_h248_term *term, struct h248_cmd *r, bool with_remote);
 /*! Put @term's Statistics into reply command @r. */
 int mgw_h248_stats_reply(struct mgw_h248_term *term, struct h248_cmd *r);
+
+/* mgw_h248_events.c: Events descriptor (dd package) and Notify */
+
+/*! Apply the Events descriptor of @c to @term (NULL: an idle timeslot);
+ *  0 or an H.248.1 error code. */
+unsigned int mgw_h248_events_apply(struct mgw_h248 *h, struct mgw_h248_term *term, const struct h248_cmd *c);
+/*! Digit @digit was detected on @ep, which carries an H.248 context: Notify
+ *  the controller if the TDM termination asked for it. */
+void mgw_h248_notify_digit(struct mgw_h248 *h, struct mgw_endpoint *ep, char digit);
 
 /* mgw_h248_vty.c */
 

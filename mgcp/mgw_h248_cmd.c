@@ -48,6 +48,9 @@ static const struct {
 	{ H248_EC_BAD_MODE, MGW_H248_CTR_ERR_MODE },
 	{ H248_EC_NOT_IMPLEMENTED, MGW_H248_CTR_ERR_NOT_IMPLEMENTED },
 	{ H248_EC_RESOURCES, MGW_H248_CTR_ERR_RESOURCES },
+	{ H248_EC_UNKNOWN_PACKAGE, MGW_H248_CTR_ERR_UNKNOWN_PACKAGE },
+	{ H248_EC_NO_SUCH_EVENT, MGW_H248_CTR_ERR_NO_SUCH_EVENT },
+	{ H248_EC_UNKNOWN_PARAM, MGW_H248_CTR_ERR_UNKNOWN_PARAM },
 };
 
 static void count_error(struct mgw_h248 *h, unsigned int code)
@@ -112,6 +115,8 @@ static unsigned int cmd_add(struct exec *x, const struct h248_cmd *c, struct h24
 	if (rc)
 		return rc;
 	rc = mgw_h248_media_apply(term, c, true);
+	if (!rc)
+		rc = mgw_h248_events_apply(x->h, term, c);
 	if (rc) {
 		mgw_h248_term_free(term);
 		return rc;
@@ -153,6 +158,9 @@ static unsigned int cmd_modify(struct exec *x, const struct h248_cmd *c, struct 
 	bool sdp = false;
 
 	rc = find_term(x, c->term_id, &term);
+	if (rc)
+		return rc;
+	rc = mgw_h248_events_apply(x->h, term, c);
 	if (rc)
 		return rc;
 	if (term) {

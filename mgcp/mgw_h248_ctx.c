@@ -264,6 +264,9 @@ void mgw_h248_term_free(struct mgw_h248_term *term)
 	if (term->tdm) {
 		struct mgw_h248_term *rest = NULL;
 
+		/* the timeslot's digits were armed for this termination only */
+		term->tdm->dtmf_notify = 0;
+
 		for (i = 0; i < MGW_H248_TERMS_PER_CTX; i++) {
 			if (ctx->terms[i] && ctx->terms[i]->conn)
 				rest = ctx->terms[i];

@@ -86,10 +86,20 @@ static void cc_media_modified_cb(struct cc_media *m, void *priv, int rc, const c
 		cc_sip_offer_done(call->sip, rc, sdp);
 }
 
+static void cc_media_dtmf_cb(struct cc_media *m, void *priv, char digit)
+{
+	struct cc_call *call = priv;
+
+	/* for now call control only records it */
+	LOGPFSML(call->fi, LOGL_INFO, "DTMF %c from the gateway\n", digit);
+	cc_ladder(call, CC_LADDER_IN, CC_SIDE_ISUP, "DTMF %c (gateway)", digit);
+}
+
 static const struct cc_media_ops cc_call_media_ops = {
 	.ready = cc_media_ready_cb,
 	.failed = cc_media_failed_cb,
 	.modified = cc_media_modified_cb,
+	.dtmf = cc_media_dtmf_cb,
 };
 
 int cc_call_media_circuit(struct cc_call *call, const char *isup_trunk, uint16_t cic,

@@ -249,6 +249,18 @@ void cc_media_gw_modified(struct cc_media *m, int rc, unsigned int code, const s
 	cc_media_state_chg(m, CC_MEDIA_READY);
 }
 
+void cc_media_gw_dtmf(struct cc_media *m, char digit)
+{
+	enum cc_media_state st = cc_media_state(m);
+
+	/* a digit of media being released, or that failed, goes nowhere */
+	if (st != CC_MEDIA_READY && st != CC_MEDIA_MODIFYING)
+		return;
+	LOGPFSML(m->fi, LOGL_INFO, "DTMF %c from the gateway\n", digit);
+	if (m->ops && m->ops->dtmf)
+		m->ops->dtmf(m, m->priv, digit);
+}
+
 /* ---- the contract ---- */
 
 static int cc_media_destructor(struct cc_media *m)

@@ -46,6 +46,10 @@ struct cc_media_ops {
 	 *  refused the change (the connection stays as it was, RFC 3435
 	 *  2.3.6: the caller answers 488).  May be NULL. */
 	void (*modified)(struct cc_media *m, void *priv, int rc, const char *sdp);
+	/*! A DTMF digit ("0".."9", "*", "#", "A".."D") the gateway heard in
+	 *  the circuit.  When set, the gateway is asked to detect digits on
+	 *  the circuit side as the media is created.  May be NULL. */
+	void (*dtmf)(struct cc_media *m, void *priv, char digit);
 };
 
 /*! State of a call's media, for `show calls` / `show call ID`. */

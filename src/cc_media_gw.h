@@ -83,6 +83,9 @@ struct cc_media_gw {
 	const struct cc_media_proto_ops *pops;
 	/*! the controller of an H.248 gateway, NULL otherwise */
 	struct h248_ca *h248;
+	/*! `no dtmf-detect`: the circuit's digits are not asked for (a
+	 *  gateway without the H.248 `dd` package refuses an Add that asks) */
+	bool no_dtmf;
 	/*! struct cc_media using the gateway, told about RSIP */
 	struct llist_head users;
 	/*! the operator's test call (`media-gateway NAME test-call ...`) */
@@ -212,6 +215,9 @@ void cc_media_gw_created(struct cc_media *m, int rc, const struct mgcp_sdp *loca
  *  refused (@code, its answer), another error when it did not answer;
  *  @local the gateway's SIP-side SDP when it sent one. */
 void cc_media_gw_modified(struct cc_media *m, int rc, unsigned int code, const struct mgcp_sdp *local);
+
+/*! The gateway heard DTMF @digit in the circuit of @m: tell call control. */
+void cc_media_gw_dtmf(struct cc_media *m, char digit);
 
 /*! The gateway lost the media of the calls for which @covers is true
  *  (all when NULL): they fail with cause 41. */

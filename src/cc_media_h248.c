@@ -18,6 +18,7 @@
 #include <osmocom/core/fsm.h>
 #include <osmocom/core/logging.h>
 
+#include "mgcp/h248_dd.h"
 #include "src/cc_media.h"
 #include "src/cc_media_gw.h"
 #include "src/tandem_log.h"
@@ -97,9 +98,14 @@ static int h248_create(struct cc_media *m)
 {
 	struct h248_ca_media circuit = { .mode = h248_mode_of(m->gw->ca->cfg.circuit_mode) };
 	struct h248_ca_media rtp = { .stream = 1 };
+	/* every digit of the circuit, when call control wants them; the
+	 * Notify names the context, so one RequestID serves all calls */
+	static const struct h248_ca_events dtmf = { .request_id = 1, .dd_digits = H248_DD_DIGITS };
 	struct h248_ca_term terms[2] = { { m->endpoint, &circuit }, { "$", &rtp } };
 	int rc = -ENOMEM;
 
+	if (m->ops && m->ops->dtmf && !m->gw->no_dtmf)
+		terms[0].events = &dtmf;
 	rtp.local = h248_local(m);
 	if (m->offer) {
 		rtp.mode = H248_MODE_SENDRECV;
@@ -223,8 +229,29 @@ static void h248_lost_cb(struct h248_ca *ca, enum h248_sc_method method, const c
 	cc_media_gw_lost(priv, NULL, NULL);
 }
 
+/* Observed DTMF digits go to the call whose context it is. */
+static void h248_notify_cb(struct h248_ca *ca, uint32_t ctx_id, const struct h248_cmd *cmd, void *priv)
+{
+	struct cc_media_gw *gw = priv;
+	char digits[H248_ITEMS_MAX + 1];
+	struct cc_media *m;
+	size_t i, n = h248_dd_observed(cmd, digits, sizeof(digits));
+
+	if (!n || !ctx_id)
+		return;
+	llist_for_each_entry(m, &gw->users, list) {
+		if (m->ctx_id != ctx_id)
+			continue;
+		for (i = 0; i < n; i++)
+			cc_media_gw_dtmf(m, digits[i]);
+		return;
+	}
+	LOGP(DMGCP, LOGL_NOTICE, "H.248 Notify of DTMF \"%s\" in context %u, which no call has\n", digits, ctx_id);
+}
+
 static const struct h248_ca_ops cc_media_h248_ca_ops = {
 	.contexts_lost = h248_lost_cb,
+	.notify = h248_notify_cb,
 };
 
 void cc_media_h248_setup(struct cc_media_gw *gw)

@@ -198,6 +198,24 @@ DEFUN(cfg_mgw_circuit_mode, cfg_mgw_circuit_mode_cmd, "circuit-mode (sendrecv|re
 	return CMD_SUCCESS;
 }
 
+DEFUN(cfg_mgw_dtmf, cfg_mgw_dtmf_cmd, "dtmf-detect",
+      "Ask the gateway for the circuit's DTMF digits (H.248 dd package; the default)\n")
+{
+	struct cc_media_gw *gw = vty->index;
+
+	gw->no_dtmf = false;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_mgw_no_dtmf, cfg_mgw_no_dtmf_cmd, "no dtmf-detect",
+      NO_STR "Do not ask for DTMF digits (a gateway without the dd package refuses Adds that do)\n")
+{
+	struct cc_media_gw *gw = vty->index;
+
+	gw->no_dtmf = true;
+	return CMD_SUCCESS;
+}
+
 DEFUN(cfg_mgw_timer, cfg_mgw_timer_cmd, "timer " OSMO_TDEF_VTY_ARG_SET,
       "Set a timer of this gateway's protocol (MGCP: X1 X2 ms, X3 count, X4..X6 s; H.248: T1..T6 ms,"
       " T7 count, T20 s)\n" OSMO_TDEF_VTY_DOC_SET)
@@ -232,6 +250,8 @@ static int mgw_config_write(struct vty *vty)
 		}
 		vty_out(vty, " circuit-mode %s%s", get_value_string(mgcp_conn_mode_names, cfg->circuit_mode),
 			VTY_NEWLINE);
+		if (gw->no_dtmf)
+			vty_out(vty, " no dtmf-detect%s", VTY_NEWLINE);
 		osmo_tdef_vty_write(vty, cc_media_gw_tdefs(gw), " timer ");
 	}
 	return CMD_SUCCESS;
@@ -510,6 +530,8 @@ void cc_media_vty_init(void)
 	install_element(MGCP_GW_NODE, &cfg_mgw_codec_cmd);
 	install_element(MGCP_GW_NODE, &cfg_mgw_no_codec_cmd);
 	install_element(MGCP_GW_NODE, &cfg_mgw_circuit_mode_cmd);
+	install_element(MGCP_GW_NODE, &cfg_mgw_dtmf_cmd);
+	install_element(MGCP_GW_NODE, &cfg_mgw_no_dtmf_cmd);
 	install_element(MGCP_GW_NODE, &cfg_mgw_timer_cmd);
 	install_element(ISUP_TRUNK_NODE, &cfg_trunk_media_gw_cmd);
 	install_element(ISUP_TRUNK_NODE, &cfg_trunk_no_media_gw_cmd);

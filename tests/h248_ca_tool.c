@@ -134,8 +134,8 @@ static int parse_spec(void *ctx, char *spec, struct h248_ca_term *t, struct h248
 	int mode;
 
 	memset(m, 0, sizeof(*m));
+	memset(t, 0, sizeof(*t));
 	t->id = tok;
-	t->media = NULL;
 	while ((tok = strtok_r(NULL, ",", &save))) {
 		t->media = m;
 		if (!strncmp(tok, "mode=", 5)) {

@@ -27,7 +27,6 @@ import signal
 import subprocess
 import time
 
-import pcap
 import tandemtest as tt
 import test_h248_tshark as th
 import test_mgw as tm
@@ -305,13 +304,7 @@ class Controller(tm.MgwTestCase):
             self.assertEqual(r["rc"], 0, (line, r))
         self.assertEqual(len(sent), 5)
         path = os.path.join(self.tmp, "h248-ca.pcap")
-        pcap.write_pcap(path, [pcap.udp_frame(d, 2944, 2944) for d in sent])
-        out = subprocess.run([tt.TSHARK, "-r", path, "-n", "-d", "udp.port==2944,megaco", "-T", "fields",
-                              "-E", "separator=|", "-E", "occurrence=a", "-E", "aggregator=;"]
-                             + sum([["-e", f] for f in th.FIELDS], []), capture_output=True, text=True, timeout=120)
-        self.assertEqual(out.returncode, 0, out.stderr)
-        rows = [dict(zip(th.FIELDS, line.split("|"))) for line in out.stdout.splitlines()]
-        self.assertEqual(len(rows), len(sent))
+        rows = th.tshark_rows(self, path, sent)
         for row, data in zip(rows, sent):
             text = data.decode()
             where = "frame %s:\n%s\ntshark %r" % (row["frame.number"], text, row)
@@ -408,12 +401,13 @@ class CallMedia(tm.MgwTestCase):
         vty.cmd("configure terminal")
         vty.cmd("media-gateway mgw1")
         self.assertEqual(vty.cmd("timer T3 1500"), "")
+        self.assertEqual(vty.cmd("no dtmf-detect"), "")
         self.assertIn("No such timer", vty.cmd("timer X1 1"))    # MGCP's, not H.248's
         vty.cmd("end")
         text = vty.cmd("write terminal")
         self.assertIn("media-gateway mgw1\n protocol h248\n remote 127.0.0.1 %d\n local 127.0.0.1 %d\n"
                       % (self.gw_port, self.ctl_port), text)
-        self.assertIn(" timer T3 1500\n", text)
+        self.assertIn(" no dtmf-detect\n timer T3 1500\n", text)
         vty.cmd("configure terminal")
         vty.cmd("media-gateway mgw2")
         self.assertEqual(vty.cmd("protocol h248"), "")

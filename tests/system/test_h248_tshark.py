@@ -119,6 +119,20 @@ def our_view(js, short):
     return v
 
 
+def tshark_rows(case, path, sent):
+    """Write the datagrams of @sent (bytes, UDP 2944 both ways) to the pcap
+    @path and read them back with tshark's megaco dissector: one dict of
+    FIELDS per datagram, after checking tshark ran and saw every one."""
+    pcap.write_pcap(path, [pcap.udp_frame(d, 2944, 2944) for d in sent])
+    out = subprocess.run([tt.TSHARK, "-r", path, "-n", "-d", "udp.port==2944,megaco", "-T", "fields",
+                          "-E", "separator=|", "-E", "occurrence=a", "-E", "aggregator=;"]
+                         + sum([["-e", f] for f in FIELDS], []), capture_output=True, text=True, timeout=120)
+    case.assertEqual(out.returncode, 0, out.stderr)
+    rows = [dict(zip(FIELDS, line.split("|"))) for line in out.stdout.splitlines()]
+    case.assertEqual(len(rows), len(sent))
+    return rows
+
+
 def split(field, value):
     parts = [p for p in value.split(";") if p] if value else []
     if field in ("megaco.context", "megaco.streamid"):

@@ -19,7 +19,6 @@ import socket
 import subprocess
 import time
 
-import pcap
 import tandemtest as tt
 import test_h248_tshark as th
 import test_mgw as tm
@@ -116,6 +115,34 @@ class H248TestCase(ts.SpanTestCase):
         if answer:
             self.answer_sc(self.sc)
         return self.sc
+
+    def tshark_agrees(self, sent):
+        """tshark's megaco dissector reads each datagram of @sent as our
+        parser does: transaction ids, contexts, commands, terminations,
+        modes, SDP media lines, request ids, events and error codes."""
+        path = os.path.join(self.tmp, "mgw-h248.pcap")
+        rows = th.tshark_rows(self, path, sent)
+        for row, data in zip(rows, sent):
+            text = data.decode()
+            where = "frame %s:\n%s\ntshark %r" % (row["frame.number"], text, row)
+            self.assertEqual(row["_ws.malformed"], "", where)
+            self.assertEqual(row["megaco.parse_error"], "", where)
+            js = h248_json(text)
+            if not js["trans"]:
+                # the message-level Error: tshark has its code
+                self.assertEqual(row["megaco.error_code"], str(js["error"]), where)
+                continue
+            for field, want in th.our_view(js, False).items():
+                got = th.split(field, row[field])
+                self.assertEqual(got if isinstance(want, (list, set)) else row[field], want,
+                                 "%s: %s" % (field, where))
+
+    def start_span_gateway(self):
+        """The gateway, registered, with span 2 pointing at the test (self.peer)."""
+        self.peer = udp_socket()
+        self.addCleanup(self.peer.close)
+        self.span_port = free_port(tcp=False)
+        self.start_h248(span_config(2, self.span_port, port_of(self.peer)))
 
     def answer_sc(self, text):
         tid = h248_json(text)["trans"][0]["id"]
@@ -224,10 +251,7 @@ class Calls(H248TestCase):
 
     def setUp(self):
         super().setUp()
-        self.peer = udp_socket()
-        self.addCleanup(self.peer.close)
-        self.span_port = free_port(tcp=False)
-        self.start_h248(span_config(2, self.span_port, port_of(self.peer)))
+        self.start_span_gateway()
 
     def test_call_tone_modify_audit_subtract(self):
         sink = udp_socket()
@@ -425,28 +449,144 @@ class Calls(H248TestCase):
         self.ctl.recv()
         sent = self.ctl.received
         self.assertEqual(len(sent), 9)
-        path = os.path.join(self.tmp, "mgw-h248.pcap")
-        pcap.write_pcap(path, [pcap.udp_frame(d, 2944, 2944) for d in sent])
-        out = subprocess.run([tt.TSHARK, "-r", path, "-n", "-d", "udp.port==2944,megaco", "-T", "fields",
-                              "-E", "separator=|", "-E", "occurrence=a", "-E", "aggregator=;"]
-                             + sum([["-e", f] for f in th.FIELDS], []), capture_output=True, text=True, timeout=120)
-        self.assertEqual(out.returncode, 0, out.stderr)
-        rows = [dict(zip(th.FIELDS, line.split("|"))) for line in out.stdout.splitlines()]
-        self.assertEqual(len(rows), len(sent))
-        for row, data in zip(rows, sent):
-            text = data.decode()
-            where = "frame %s:\n%s\ntshark %r" % (row["frame.number"], text, row)
-            self.assertEqual(row["_ws.malformed"], "", where)
-            self.assertEqual(row["megaco.parse_error"], "", where)
-            js = h248_json(text)
-            if not js["trans"]:
-                # the message-level Error: tshark has its code
-                self.assertEqual(row["megaco.error_code"], str(js["error"]), where)
-                continue
-            for field, want in th.our_view(js, False).items():
-                got = th.split(field, row[field])
-                self.assertEqual(got if isinstance(want, (list, set)) else row[field], want,
-                                 "%s: %s" % (field, where))
+        self.tshark_agrees(sent)
+
+
+def dtmf_frames(digit, ms, slot):
+    """@ms 1 ms SAToP payloads with DTMF @digit (silence for None) in timeslot @slot."""
+    lo, hi = ts.DTMF_HZ[digit] if digit else (0, 0)
+    out = []
+    for i in range(ms):
+        frames = bytearray([0xd5]) * 256
+        if digit:
+            pcm = [a + b for a, b in zip(tm.tone(8, lo, 4000.0, i * 8), tm.tone(8, hi, 4000.0, i * 8))]
+            frames[slot::32] = bytes(tm.alaw_encode(v) for v in pcm)
+        out.append(bytes(frames))
+    return out
+
+
+def observed(c):
+    """The ObservedEvents of command @c without their timestamps."""
+    return [o.split(":")[-1] for o in c["observed"]]
+
+
+class Dtmf(H248TestCase):
+    """Events dd on a TDM termination: each armed digit heard in the
+    timeslot (span 2 points at the test) is a Notify with ObservedEvents."""
+
+    def setUp(self):
+        super().setUp()
+        self.start_span_gateway()
+        self.sink = udp_socket()
+        self.addCleanup(self.sink.close)
+        self.seen = set()
+        self.seq = 100
+
+    def call(self, tdm_extra):
+        text, js = self.ctl.request(
+            "Context = $ {\n Add = tdm/2/7 { Media { LocalControl { Mode = SendReceive } }%s },\n"
+            " Add = $ { Media { Stream = 1 { LocalControl { Mode = SendReceive },\n%s,\n%s } } }\n}"
+            % (tdm_extra, local_choose("8"), remote(port_of(self.sink))))
+        self.assertIsNone(self.error_of(js), text)
+        return js["trans"][0]["actions"][0]["ctx"], cmds(js)[1]["term"]
+
+    def play(self, digits):
+        """Each digit 100 ms, then 100 ms silence, into timeslot 7."""
+        for d in digits:
+            for payload in dtmf_frames(d, 100, 7) + dtmf_frames(None, 100, 7):
+                # the span's sequence numbers go on from one play to the next
+                self.peer.sendto(ts.satop_packet(self.seq, payload), ("127.0.0.1", self.span_port))
+                self.seq += 1
+                if self.seq % 10 == 0:
+                    time.sleep(0.01)
+
+    def answer(self, text):
+        """Answer a Notify request (again, if retransmitted); its JSON when new."""
+        js = h248_json(text)
+        t = js["trans"][0]
+        if t["kind"] != "request":
+            return None
+        self.ctl.send_raw(self.ctl.message("Reply = %d { Context = %s { Notify = %s } }"
+                                           % (t["id"], t["actions"][0]["ctx"], cmds(js)[0]["term"])))
+        if t["id"] in self.seen:
+            return None
+        self.seen.add(t["id"])
+        return js
+
+    def notifies(self, n, timeout=5):
+        """The next @n Notify requests (retransmissions skipped), each answered."""
+        out = []
+        end = time.monotonic() + timeout
+        while len(out) < n:
+            text = self.ctl.recv(max(0.1, end - time.monotonic()))
+            js = self.answer(text)
+            if js:
+                out.append((text, js))
+        return out
+
+    def no_more_notifies(self):
+        """Nothing but retransmissions of what was answered comes within 0.3 s."""
+        new = [d for d in drain(self.ctl.sock, 0.3) if self.answer(d.decode())]
+        self.assertEqual(new, [])
+
+    def test_armed_digits_are_notified(self):
+        ctx, rtp = self.call(", Events = 1234 { dd/d5, dd/do }")
+        self.play(["5", "1", "#"])
+        got = self.notifies(2)
+        for (text, js), event in zip(got, ["dd/d5", "dd/do"]):
+            self.assertEqual(js["trans"][0]["actions"][0]["ctx"], ctx, text)
+            c = cmds(js)[0]
+            self.assertEqual((c["cmd"], c["term"], c["observed_rid"], observed(c)),
+                             ("Notify", "tdm/2/7", 1234, [event]), text)
+            self.assertRegex(text, r"\d{8}T\d{8}:" + event)
+        wait_for(lambda: tm.counter(self.vty, "dtmf:detected") >= 3, 5, "three digits detected")
+        self.assertEqual(h248_counter(self.vty, "notify:tx"), 2)
+        # the '1' was not armed: nothing more came
+        self.no_more_notifies()
+        if tt.TSHARK:
+            self.tshark_agrees([text.encode() for text, _ in got])
+        self.assertEqual(h248_counter(self.vty, "notify:fail"), 0)
+
+        # Modify replaces the events: now every digit, with a new RequestID
+        text, js = self.ctl.request("Context = %s { Modify = tdm/2/7 { Events = 77 { dd/* } } }" % ctx)
+        self.assertIsNone(self.error_of(js), text)
+        self.play(["1"])
+        (text, js), = self.notifies(1)
+        self.assertEqual((cmds(js)[0]["observed_rid"], observed(cmds(js)[0])), (77, ["dd/d1"]), text)
+        # an empty Events descriptor disarms: with no RFC 4733 events
+        # offered either, the detector stops listening
+        wait_for(lambda: tm.counter(self.vty, "dtmf:detected") >= 4, 5, "the fourth digit detected")
+        text, js = self.ctl.request("Context = %s { Modify = tdm/2/7 { Events = 78 { } } }" % ctx)
+        self.assertIsNone(self.error_of(js), text)
+        self.play(["9"])
+        self.no_more_notifies()
+        self.assertEqual(tm.counter(self.vty, "dtmf:detected"), 4)
+        self.assertEqual(h248_counter(self.vty, "notify:tx"), 3)
+
+    def test_unsupported_events_answer_errors(self):
+        ctx, rtp = self.call("")
+        cases = [
+            ("tdm/2/7", "Events = 1 { xx/foo }", 440),
+            ("tdm/2/7", "Events = 1 { dd/d5, al/of }", 440),
+            ("tdm/2/7", "Events = 1 { dd/zz }", 451),
+            ("tdm/2/7", "Events = 1 { dd/ce { DigitMap = dmap1 } }", 446),
+            ("tdm/2/7", "Events = 1 { dd/ce }", 501),
+            (rtp, "Events = 1 { dd/d5 }", 440),
+        ]
+        for term, events, code in cases:
+            text, js = self.ctl.request("Context = %s { Modify = %s { %s } }" % (ctx, term, events))
+            self.assertEqual(self.error_of(js), code, text)
+        text, js = self.ctl.request("Context = - { Modify = tdm/2/9 { Events = 1 { dd/d5 } } }")
+        self.assertEqual(self.error_of(js), 501, text)
+        self.assertEqual(h248_counter(self.vty, "err:440"), 3)
+        self.assertEqual(h248_counter(self.vty, "err:451"), 1)
+        self.assertEqual(h248_counter(self.vty, "err:446"), 1)
+        self.assertEqual(h248_counter(self.vty, "err:501"), 2)
+        # the failed Modifys left nothing armed: the detector does not even
+        # run (no RFC 4733 events were offered), and no Notify comes
+        self.play(["5"])
+        self.no_more_notifies()
+        self.assertEqual(tm.counter(self.vty, "dtmf:detected"), 0)
 
 
 if __name__ == "__main__":

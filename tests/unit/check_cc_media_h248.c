@@ -31,6 +31,7 @@ struct calls {
 	unsigned int ready, failed, modified;
 	uint8_t cause;
 	char sdp[1024];
+	char digits[8];
 };
 
 static void on_ready(struct cc_media *m, void *priv, const char *sdp)
@@ -50,6 +51,19 @@ static void on_failed(struct cc_media *m, void *priv, uint8_t cause)
 }
 
 static const struct cc_media_ops ops = { .ready = on_ready, .failed = on_failed };
+
+static void on_dtmf(struct cc_media *m, void *priv, char digit)
+{
+	struct calls *c = priv;
+	size_t n = strlen(c->digits);
+
+	if (n + 1 < sizeof(c->digits)) {
+		c->digits[n] = digit;
+		c->digits[n + 1] = '\0';
+	}
+}
+
+static const struct cc_media_ops dtmf_ops = { .ready = on_ready, .failed = on_failed, .dtmf = on_dtmf };
 
 static const int codecs[] = { SIP_CODEC_PCMA, SIP_CODEC_PCMU, SIP_CODEC_TELEPHONE_EVENT };
 
@@ -182,6 +196,8 @@ START_TEST(test_isup_to_sip)
 	ck_assert_int_eq(cmd->kind, H248_CMD_ADD);
 	ck_assert_str_eq(cmd->term_id, "tdm/1/3");
 	ck_assert_int_eq(stream(cmd)->lc.mode, H248_MODE_SENDRECV);
+	/* nobody wants digits: no Events */
+	ck_assert(!cmd->events.present);
 	cmd = cmd_n(req, 1);
 	ck_assert_str_eq(cmd->term_id, "$");
 	ck_assert_uint_eq(stream(cmd)->id, 1);
@@ -333,6 +349,93 @@ START_TEST(test_gateway_restart)
 }
 END_TEST
 
+static bool got_digits(void *arg)
+{
+	return strlen(((struct calls *)arg)->digits) >= 2;
+}
+
+/* A user that wants DTMF: the TDM termination is added with Events for
+ * every dd digit, and the digits of a Notify in its context reach it;
+ * a Notify in another context reaches nobody and is still answered. */
+START_TEST(test_dtmf)
+{
+	struct script_gw g;
+	struct calls c = { 0 };
+	const struct h248_cmd *cmd;
+	const struct h248_item *it;
+	struct h248_msg *req, *r;
+	struct cc_media *m;
+	char events[64] = "";
+	int err = 1;
+
+	gw_start(&g);
+	m = cc_media_alloc(tt_ctx, "gw", "tdm/1/{cic}", 3, &dtmf_ops, &c, &err);
+	ck_assert_ptr_nonnull(m);
+	ck_assert_int_eq(cc_media_make_offer(m, codecs, 3), 0);
+	req = recv_msg(&g);
+	cmd = cmd_n(req, 0);
+	ck_assert_str_eq(cmd->term_id, "tdm/1/3");
+	ck_assert(cmd->events.present);
+	ck_assert(cmd->events.has_request_id);
+	llist_for_each_entry(it, &cmd->events.items, list)
+		snprintf(events + strlen(events), sizeof(events) - strlen(events), "%s", it->name + 3);
+	ck_assert_str_eq(events, "d0d1d2d3d4d5d6d7d8d9dsdodadbdcdd");
+	ck_assert(!cmd_n(req, 1)->events.present);
+	reply_added(&g, req, 5, 7);
+	talloc_free(req);
+	ck_assert(spin(ready_or_failed, &c));
+	ck_assert_uint_eq(c.ready, 1);
+
+	send_trans(&g, "Transaction", 60, "Context = 9 { Notify = tdm/1/4 { ObservedEvents = 1 { dd/d1 } } }");
+	r = recv_msg(&g);
+	ck_assert(!cmd_n(r, 0)->error.present);
+	talloc_free(r);
+	send_trans(&g, "Transaction", 61, "Context = 5 { Notify = tdm/1/3 { ObservedEvents = 1 {"
+					  " 20261125T17065395:dd/d5, dd/do } } }");
+	r = recv_msg(&g);
+	ck_assert_int_eq(cmd_n(r, 0)->kind, H248_CMD_NOTIFY);
+	ck_assert(!cmd_n(r, 0)->error.present);
+	talloc_free(r);
+	ck_assert(spin(got_digits, &c));
+	ck_assert_str_eq(c.digits, "5#");
+
+	cc_media_release(m);
+	talloc_free(m);
+	talloc_free(recv_msg(&g));
+	close(g.fd);
+}
+END_TEST
+
+/* `no dtmf-detect`: the Add asks for no digits (a gateway without the dd
+ * package would refuse it) */
+START_TEST(test_no_dtmf_detect)
+{
+	struct script_gw g;
+	struct calls c = { 0 };
+	struct h248_msg *req;
+	struct cc_media *m;
+	int err = 1;
+
+	gw_start(&g);
+	cc_media_gw_find("gw")->no_dtmf = true;
+	m = cc_media_alloc(tt_ctx, "gw", "tdm/1/{cic}", 3, &dtmf_ops, &c, &err);
+	ck_assert_ptr_nonnull(m);
+	ck_assert_int_eq(cc_media_make_offer(m, codecs, 3), 0);
+	req = recv_msg(&g);
+	ck_assert_str_eq(cmd_n(req, 0)->term_id, "tdm/1/3");
+	ck_assert(!cmd_n(req, 0)->events.present);
+	ck_assert(!cmd_n(req, 1)->events.present);
+	reply_added(&g, req, 5, 7);
+	talloc_free(req);
+	ck_assert(spin(ready_or_failed, &c));
+	ck_assert_uint_eq(c.ready, 1);
+	cc_media_release(m);
+	talloc_free(m);
+	talloc_free(recv_msg(&g));
+	close(g.fd);
+}
+END_TEST
+
 START_TEST(test_termination_names)
 {
 	struct script_gw g;
@@ -370,6 +473,8 @@ int main(void)
 	tcase_add_test(tc, test_sip_to_isup_error);
 	tcase_add_test(tc, test_release_while_adding);
 	tcase_add_test(tc, test_gateway_restart);
+	tcase_add_test(tc, test_dtmf);
+	tcase_add_test(tc, test_no_dtmf_detect);
 	tcase_add_test(tc, test_termination_names);
 	return tt_run(s);
 }

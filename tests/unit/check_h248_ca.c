@@ -19,6 +19,7 @@
 #include <osmocom/core/select.h>
 
 #include "mgcp/h248_ca.h"
+#include "mgcp/h248_dd.h"
 #include "src/tandem_log.h"
 #include "tests/unit/script_mgw.h"
 #include "tests/unit/testlib.h"
@@ -38,6 +39,7 @@ struct outcome {
 	enum h248_sc_method lost_method;
 	unsigned int notifies;
 	uint32_t notify_ctx;
+	char digits[8];
 };
 
 static void result_cb(void *data, const struct h248_ca_result *res)
@@ -79,6 +81,7 @@ static void notify_cb(struct h248_ca *ca, uint32_t ctx_id, const struct h248_cmd
 
 	o->notifies++;
 	o->notify_ctx = ctx_id;
+	h248_dd_observed(cmd, o->digits, sizeof(o->digits));
 }
 
 static const struct h248_ca_ops test_ops = { .state = state_cb, .contexts_lost = lost_cb, .notify = notify_cb };
@@ -562,6 +565,76 @@ static bool foreign_counted(void *arg)
 	return ctr(arg, H248_CA_CTR_RX_FOREIGN) > 0;
 }
 
+/* Events in Add and Modify: each digit its dd event, "" disarms, a
+ * digit the package does not have is refused before anything is sent. */
+START_TEST(test_events)
+{
+	struct script_gw g;
+	struct outcome o = { 0 };
+	struct h248_ca *ca = ca_start(&g, &o, false);
+	const struct h248_ca_events dtmf = { .request_id = 9, .dd_digits = "5#*A" };
+	const struct h248_ca_events none = { .request_id = 10, .dd_digits = "" };
+	const struct h248_ca_events bad = { .request_id = 11, .dd_digits = "5x" };
+	const struct h248_ca_term add = { .id = "tdm/1/1", .events = &dtmf };
+	const struct h248_ca_term mod = { .id = "tdm/1/1", .events = &none };
+	const struct h248_ca_term wrong = { .id = "tdm/1/1", .events = &bad };
+	static const char *const names[] = { "dd/d5", "dd/do", "dd/ds", "dd/da" };
+	const struct h248_item *it;
+	const struct h248_cmd *c;
+	struct h248_msg *req;
+	unsigned int i = 0;
+
+	registered(&g, ca, &o);
+	ck_assert_int_eq(h248_ca_add(ca, H248_CA_CTX_CHOOSE, &add, 1, result_cb, &o, NULL), 0);
+	req = gw_recv_msg(&g);
+	c = first_cmd(req);
+	ck_assert(c->events.present);
+	ck_assert(c->events.has_request_id);
+	ck_assert_uint_eq(c->events.request_id, 9);
+	ck_assert_uint_eq(c->events.n_items, 4);
+	llist_for_each_entry(it, &c->events.items, list)
+		ck_assert_str_eq(it->name, names[i++]);
+	ck_assert(!c->media.present);
+	gw_reply(&g, h248_msg_first_trans(req)->id, "Context = 7 { Add = tdm/1/1 }");
+	talloc_free(req);
+	ck_assert(spin(called, &o));
+	ck_assert_int_eq(o.rc, 0);
+
+	memset(&o, 0, sizeof(o));
+	ck_assert_int_eq(h248_ca_modify(ca, 7, &mod, 1, result_cb, &o, NULL), 0);
+	req = gw_recv_msg(&g);
+	c = first_cmd(req);
+	ck_assert(c->events.present);
+	ck_assert_uint_eq(c->events.request_id, 10);
+	ck_assert_uint_eq(c->events.n_items, 0);
+	gw_reply(&g, h248_msg_first_trans(req)->id, "Context = 7 { Modify = tdm/1/1 }");
+	talloc_free(req);
+	ck_assert(spin(called, &o));
+	ck_assert_int_eq(o.rc, 0);
+
+	ck_assert_int_eq(h248_ca_modify(ca, 7, &wrong, 1, result_cb, &o, NULL), -EINVAL);
+	ck_assert_uint_eq(h248_ca_outstanding(ca), 0);
+	ca_finish(ca, &g);
+}
+END_TEST
+
+/* The gateway Notifies @observed in context 12; the reply has no Error. */
+static void notify(struct script_gw *g, uint32_t tid, const char *observed)
+{
+	const struct h248_cmd *c;
+	struct h248_msg *r;
+	char buf[512];
+
+	snprintf(buf, sizeof(buf), "MEGACO/1 [127.0.0.1]:%u\nTransaction = %u { Context = 12 {"
+		 " Notify = tdm/1/1 { ObservedEvents = 3 { %s } } } }", g->port, tid, observed);
+	gw_send(g, buf);
+	r = gw_recv_msg(g);
+	c = first_cmd(r);
+	ck_assert_int_eq(c->kind, H248_CMD_NOTIFY);
+	ck_assert(!c->error.present);
+	talloc_free(r);
+}
+
 START_TEST(test_gateway_requests)
 {
 	struct script_gw g;
@@ -574,16 +647,14 @@ START_TEST(test_gateway_requests)
 	int fd;
 
 	registered(&g, ca, &o);
-	snprintf(buf, sizeof(buf), "MEGACO/1 [127.0.0.1]:%u\nTransaction = 40 { Context = 12 {"
-		 " Notify = tdm/1/1 { ObservedEvents = 3 { al/on } } } }", g.port);
-	gw_send(&g, buf);
-	r = gw_recv_msg(&g);
-	c = first_cmd(r);
-	ck_assert_int_eq(c->kind, H248_CMD_NOTIFY);
-	ck_assert(!c->error.present);
-	talloc_free(r);
+	notify(&g, 40, "al/on");
 	ck_assert_uint_eq(o.notifies, 1);
 	ck_assert_uint_eq(o.notify_ctx, 12);
+	ck_assert_str_eq(o.digits, "");
+	/* DTMF: the dd digits in order, whatever else was observed */
+	notify(&g, 43, "20261125T17065395:dd/d5, al/on, dd/zz, DD/DO");
+	ck_assert_uint_eq(o.notifies, 2);
+	ck_assert_str_eq(o.digits, "5#");
 
 	/* a gateway does not Add on the controller */
 	snprintf(buf, sizeof(buf), "MEGACO/1 [127.0.0.1]:%u\nTransaction = 41 { Context = $ { Add = tdm/1/1 } }",
@@ -658,6 +729,7 @@ int main(void)
 	tcase_add_test(tc, test_error_replies);
 	tcase_add_test(tc, test_timeout_down);
 	tcase_add_test(tc, test_cancel_stop);
+	tcase_add_test(tc, test_events);
 	tcase_add_test(tc, test_gateway_requests);
 	tcase_add_test(tc, test_probe);
 	return tt_run(s);
