@@ -69,6 +69,13 @@ extern const struct value_string cc_media_state_names[];
  *  media gateway (signalling only). */
 bool cc_media_trunk_cfg(const char *isup_trunk, const char **gw, const char **pattern);
 
+/*! The gateway's name of circuit @cic of ISUP trunk @isup_trunk (whose
+ *  endpoint pattern is @pattern), as the trunk's gateway and its
+ *  protocol write it, for display.  \returns its length, or < 0 (no
+ *  pattern, or it does not give a valid name; without a gateway the
+ *  pattern is only filled in) */
+int cc_media_trunk_endpoint(const char *isup_trunk, const char *pattern, uint16_t cic, char *buf, size_t len);
+
 /*! Allocate the media of a call under ctx (the call's talloc tree).
  *  \param gw name of a configured media gateway (`media-gateway NAME`)
  *  \param endpoint_pattern the ISUP trunk's pattern; "{cic}" is replaced

@@ -290,6 +290,34 @@ void cc_media_trunk_vty_write(struct vty *vty, const char *trunk)
 
 /* ---- show ---- */
 
+/* The calls on the gateway: per H.248 context its two terminations, per
+ * MGCP call its endpoint and connections. */
+static void show_gw_calls(struct vty *vty, const struct cc_media_gw *gw)
+{
+	const struct cc_media *m;
+	unsigned int n = 0;
+
+	llist_for_each_entry(m, &gw->users, list)
+		n++;
+	vty_out(vty, " %s: %u%s", gw->proto == CC_MEDIA_PROTO_H248 ? "contexts" : "calls", n, VTY_NEWLINE);
+	llist_for_each_entry(m, &gw->users, list) {
+		const char *state = get_value_string(cc_media_state_names, cc_media_state(m));
+		const char *codec = cc_media_codec(m)[0] ? cc_media_codec(m) : "-";
+
+		if (gw->proto == CC_MEDIA_PROTO_H248) {
+			if (m->ctx_id)
+				vty_out(vty, "  context %u: %s + %s, %s, codec %s%s", m->ctx_id, m->endpoint,
+					m->rtp_term[0] ? m->rtp_term : "$", state, codec, VTY_NEWLINE);
+			else
+				vty_out(vty, "  context $: %s + $, %s%s", m->endpoint, state, VTY_NEWLINE);
+		} else {
+			vty_out(vty, "  call %s: %s, connections %s %s, %s, codec %s%s", m->call_id[0] ? m->call_id : "-",
+				m->endpoint[0] ? m->endpoint : "-", m->conn_circuit[0] ? m->conn_circuit : "-",
+				m->conn_sip[0] ? m->conn_sip : "-", state, codec, VTY_NEWLINE);
+		}
+	}
+}
+
 static void show_gw(struct vty *vty, struct cc_media_gw *gw)
 {
 	const struct mgcp_ca_cfg *cfg = &gw->ca->cfg;
@@ -320,6 +348,7 @@ static void show_gw(struct vty *vty, struct cc_media_gw *gw)
 			cc_media_codec(gw->test)[0] ? cc_media_codec(gw->test) : "-", gw->test_cause, VTY_NEWLINE);
 	else
 		vty_out(vty, " test call: none%s", VTY_NEWLINE);
+	show_gw_calls(vty, gw);
 	osmo_tdef_vty_out_all(vty, cc_media_gw_tdefs(gw), " timer ");
 	vty_out_rate_ctr_group(vty, " ", gw->ca->ctrs);
 	if (gw->proto == CC_MEDIA_PROTO_H248) {

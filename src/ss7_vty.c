@@ -16,7 +16,6 @@
 #include <osmocom/vty/tdef_vty.h>
 #include <osmocom/vty/vty.h>
 
-#include "mgcp/mgcp_ca.h"
 #include "src/cc_media.h"
 #include "src/ss7.h"
 
@@ -314,7 +313,7 @@ static void show_circuits(struct vty *vty, struct isup_trunk *trunk, enum isup_c
 
 		if (!isup_circuit_matches(c, f))
 			continue;
-		if (!trunk->cfg.mgw_pattern[0] || mgcp_ca_endpoint_expand(trunk->cfg.mgw_pattern, c->cic, ep, sizeof(ep)) < 0)
+		if (cc_media_trunk_endpoint(trunk->cfg.name, trunk->cfg.mgw_pattern, c->cic, ep, sizeof(ep)) < 0)
 			osmo_strlcpy(ep, "-", sizeof(ep));
 		vty_out(vty, "%-16s %5u %-13s %-12s %-8s %-4s %s%s", trunk->cfg.name, c->cic,
 			osmo_fsm_inst_state_name(c->fi), isup_circuit_blk_str(c, blk, sizeof(blk)),

@@ -65,6 +65,8 @@ class ChainH248(ch.Chain):
             wait_for(lambda: "mgw1: h248 REGISTERED" in v.cmd("show media-gateway mgw1"), 20, "gateway registered")
         for _, vty, _ in self.mgws:
             wait_for(lambda: "IN_SERVICE" in vty.cmd("show h248"), 20, "tandem-mgw in service")
+        # the circuits name their H.248 terminations
+        self.assertRegex(self.vty_a.cmd("show isup circuits"), r"(?m)^t1 +1 .* tdm/1/1$")
         uas = self.sipp("cc_uas_answer.xml", uas=True)
         uac = self.sipp("cc_uac_bye.xml", {'milliseconds="300"': 'milliseconds="3000"'})
         self.wait_call(self.vty_a, "ANSWERED")

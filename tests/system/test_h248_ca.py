@@ -369,6 +369,10 @@ class CallMedia(tm.MgwTestCase):
         m = re.search(r"context (\d+) on ds/e1-1/5: tdm/1/5 \(sendrecv\) (rtp/\d+) \(recvonly, conn", show)
         self.assertTrue(m, show)
         rtp = m.group(2)
+        # our side shows the context with both terminations
+        mine = vty.cmd("show media-gateway mgw1")
+        self.assertIn(" contexts: 1\n", mine)
+        self.assertRegex(mine, r"  context %s: tdm/1/5 \+ %s, READY" % (m.group(1), rtp))
         # the answer: sendrecv towards the peer
         vty.cmd("media-gateway mgw1 test-call answer 127.0.0.1 %d PCMA" % port_of(self.peer))
         wait_for(lambda: "%s (sendrecv" % rtp in self.mgw_vty.cmd("show h248"), 5, "Modify sendrecv")
@@ -380,6 +384,7 @@ class CallMedia(tm.MgwTestCase):
         # release: the context goes
         vty.cmd("media-gateway mgw1 test-call release")
         wait_for(lambda: "contexts 0, terminations 0" in self.mgw_vty.cmd("show h248"), 5, "Subtract")
+        self.assertIn(" contexts: 0\n", vty.cmd("show media-gateway mgw1"))
         self.assertEqual(tm.counter(self.mgw_vty, "subtract:ok", "show h248"), 2)
 
         # SIP -> ISUP: the peer's offer goes with the Add

@@ -115,6 +115,10 @@ class OsmoMgwTest(CallAgentCase):
         # the wildcard was resolved by the gateway: both connections on one endpoint
         conns = self.osmo_conns(ep)
         self.assertEqual(len(conns), 2, conns)
+        # our side lists the call with its endpoint and both connections
+        mine = vty.cmd("show media-gateway mgw1")
+        self.assertIn(" calls: 1\n", mine)
+        self.assertRegex(mine, r"  call \w+: %s, connections \w+ \w+, READY" % re.escape(ep))
         sdp = vty.cmd("show media-gateway mgw1 test-call sdp")
         port = int(re.search(r"m=audio (\d+) RTP/AVP 8 101", sdp).group(1))
         self.assertIn("c=IN IP4 127.0.0.1", sdp)
