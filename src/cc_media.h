@@ -69,6 +69,11 @@ extern const struct value_string cc_media_state_names[];
  *  media gateway (signalling only). */
 bool cc_media_trunk_cfg(const char *isup_trunk, const char **gw, const char **pattern);
 
+/*! The direction ("sendrecv", "sendonly", "recvonly", "inactive") an
+ *  SDP states for its first audio stream that is not declined, read with
+ *  Sofia's parser; "sendrecv" when it states none or does not parse. */
+const char *cc_media_sdp_dir(const char *sdp);
+
 /*! The gateway's name of circuit @cic of ISUP trunk @isup_trunk (whose
  *  endpoint pattern is @pattern), as the trunk's gateway and its
  *  protocol write it, for display.  \returns its length, or < 0 (no

@@ -17,6 +17,7 @@
 
 #include <osmocom/core/utils.h>
 
+#include "src/cc_media.h"
 #include "src/cc_media_gw.h"
 #include "src/sip_trunk.h"
 
@@ -138,6 +139,31 @@ int cc_media_sdp_negotiate(const char *text, const int *codecs, unsigned int n, 
 out:
 	su_home_unref(home);
 	return rc;
+}
+
+const char *cc_media_sdp_dir(const char *text)
+{
+	su_home_t *home = su_home_new(sizeof(su_home_t));
+	const char *dir = "sendrecv";
+	const sdp_session_t *s;
+	const sdp_media_t *m;
+
+	if (!home)
+		return dir;
+	s = text && *text ? sdp_session(sdp_parse(home, text, strlen(text), 0)) : NULL;
+	/* the stream the call uses (cc_media_sdp_negotiate()): a declined
+	 * or other stream's direction says nothing of hold */
+	for (m = s ? s->sdp_media : NULL; m; m = m->m_next)
+		if (m->m_type == sdp_media_audio && m->m_port && !m->m_rejected)
+			break;
+	if (m && m->m_mode == sdp_sendonly)
+		dir = "sendonly";
+	else if (m && m->m_mode == sdp_recvonly)
+		dir = "recvonly";
+	else if (m && m->m_mode == sdp_inactive)
+		dir = "inactive";
+	su_home_unref(home);
+	return dir;
 }
 
 /* The answer's direction mirrors the offer's (RFC 3264 6.1). */

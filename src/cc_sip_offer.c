@@ -31,23 +31,11 @@
 #include "src/sip_agent.h"
 #include "src/tandem_log.h"
 
-/* The direction an SDP states (sendrecv when it states none). */
-static const char *cc_sdp_dir(const char *sdp)
-{
-	if (strstr(sdp, "a=sendonly"))
-		return "sendonly";
-	if (strstr(sdp, "a=recvonly"))
-		return "recvonly";
-	if (strstr(sdp, "a=inactive"))
-		return "inactive";
-	return "sendrecv";
-}
-
 /* The direction our answer takes to a peer's offer (RFC 3264 6.1):
  * sendonly <-> recvonly, inactive and sendrecv stay. */
 static const char *cc_sdp_answer_dir(const char *offer)
 {
-	const char *dir = cc_sdp_dir(offer);
+	const char *dir = cc_media_sdp_dir(offer);
 
 	if (!strcmp(dir, "sendonly"))
 		return "recvonly";
@@ -111,14 +99,15 @@ static void cc_offer_respond(struct cc_sip_leg *leg, bool update, msg_t *with, i
 {
 	nua_t *nua = sip_agent_current_nua();
 	msg_t *req = update ? (with ? with : nua_current_request(nua)) : NULL;
+	const char *dir;
 
 	nua_respond(leg->nh, status, sip_status_phrase(status) ?: "Error", TAG_IF(req, NUTAG_WITH(req)),
 		    TAG_IF(status == 500, SIPTAG_RETRY_AFTER_STR("1")),
 		    TAG_IF(sdp, SIPTAG_CONTENT_TYPE_STR("application/sdp")), TAG_IF(sdp, SIPTAG_PAYLOAD_STR(sdp)),
 		    TAG_END());
-	if (sdp)
-		cc_ladder(leg->call, CC_LADDER_OUT, CC_SIDE_SIP, "%d (%s, %s)", status, cc_offer_method(update),
-			  cc_sdp_dir(sdp));
+	dir = sdp ? cc_media_sdp_dir(sdp) : NULL;
+	if (dir)
+		cc_ladder(leg->call, CC_LADDER_OUT, CC_SIDE_SIP, "%d (%s, %s)", status, cc_offer_method(update), dir);
 	else
 		cc_ladder(leg->call, CC_LADDER_OUT, CC_SIDE_SIP, "%d (%s)", status, cc_offer_method(update));
 	if (status >= 300)
@@ -126,8 +115,8 @@ static void cc_offer_respond(struct cc_sip_leg *leg, bool update, msg_t *with, i
 	/* our answer receives only or nothing: the peer holds (Q.1912.5:
 	 * CPG remote hold / retrieval towards ISUP); an offer of ours says
 	 * nothing about that yet */
-	if (status == 200 && sdp && !leg->offer_sent)
-		cc_call_hold_notify(leg->call, strstr(sdp, "a=recvonly") || strstr(sdp, "a=inactive"));
+	if (status == 200 && dir && !leg->offer_sent)
+		cc_call_hold_notify(leg->call, !strcmp(dir, "recvonly") || !strcmp(dir, "inactive"));
 }
 
 /* A peer's offer on the dialog, after the checks of its method: to the
@@ -205,7 +194,7 @@ void cc_sip_reinvite(struct cc_sip_leg *leg, const sip_t *sip)
 	char *ours;
 
 	cc_ladder(call, CC_LADDER_IN, CC_SIDE_SIP, "re-INVITE%s%s", offer ? " " : "",
-		  offer ? cc_sdp_dir(offer) : "");
+		  offer ? cc_media_sdp_dir(offer) : "");
 	if (leg->fi->state != CC_LEG_ST_ANSWERED || leg->released) {
 		cc_offer_respond(leg, false, NULL, 488, NULL);
 		return;
@@ -244,7 +233,7 @@ void cc_sip_update(struct cc_sip_leg *leg, const sip_t *sip)
 	const char *offer = cc_sdp_of(sip);
 
 	cc_ladder(call, CC_LADDER_IN, CC_SIDE_SIP, "UPDATE%s%s", offer ? " " : "",
-		  offer ? cc_sdp_dir(offer) : "");
+		  offer ? cc_media_sdp_dir(offer) : "");
 	if (leg->released) {
 		nua_respond(leg->nh, SIP_481_NO_TRANSACTION, NUTAG_WITH_THIS(nua), TAG_END());
 		cc_ladder(call, CC_LADDER_OUT, CC_SIDE_SIP, "481 (UPDATE)");

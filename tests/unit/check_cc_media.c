@@ -448,6 +448,28 @@ START_TEST(test_rsip_under_call)
 }
 END_TEST
 
+/* The direction of the stream in use, not of any stream (a declined
+ * video stream's a=inactive is no hold), session-level attributes
+ * included. */
+START_TEST(test_sdp_dir)
+{
+	static const char head[] = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n";
+	char sdp[512];
+
+	snprintf(sdp, sizeof(sdp), "%sm=audio 4000 RTP/AVP 8\r\nm=video 0 RTP/AVP 96\r\na=inactive\r\n", head);
+	ck_assert_str_eq(cc_media_sdp_dir(sdp), "sendrecv");
+	snprintf(sdp, sizeof(sdp), "%sm=audio 4000 RTP/AVP 8\r\na=recvonly\r\n", head);
+	ck_assert_str_eq(cc_media_sdp_dir(sdp), "recvonly");
+	snprintf(sdp, sizeof(sdp), "%sa=sendonly\r\nm=audio 4000 RTP/AVP 8\r\n", head);
+	ck_assert_str_eq(cc_media_sdp_dir(sdp), "sendonly");
+	snprintf(sdp, sizeof(sdp), "%sm=audio 0 RTP/AVP 8\r\na=inactive\r\nm=audio 4002 RTP/AVP 0\r\n"
+		 "a=inactive\r\n", head);
+	ck_assert_str_eq(cc_media_sdp_dir(sdp), "inactive");
+	ck_assert_str_eq(cc_media_sdp_dir("not sdp"), "sendrecv");
+	ck_assert_str_eq(cc_media_sdp_dir(NULL), "sendrecv");
+}
+END_TEST
+
 START_TEST(test_alloc_errors)
 {
 	struct script_gw g;
@@ -492,5 +514,6 @@ int main(void)
 	tcase_add_test(tc, test_offer_again);
 	tcase_add_test(tc, test_rsip_under_call);
 	tcase_add_test(tc, test_alloc_errors);
+	tcase_add_test(tc, test_sdp_dir);
 	return tt_run(s);
 }
