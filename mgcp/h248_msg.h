@@ -334,6 +334,10 @@ struct h248_err_detail {
 	/*! a transaction request's id was read: answer with Reply = id { Error } */
 	bool has_trans_id;
 	uint32_t trans_id;
+	/*! a Reply's id was read: the request it answers fails at once
+	 *  rather than waiting for its retransmissions to run out */
+	bool has_reply_id;
+	uint32_t reply_id;
 	unsigned int line;	/*!< 1-based line where the fault is, 0 if none */
 	char token[H248_NAME_MAX + 1]; /*!< the token concerned, "" if none */
 };

@@ -665,11 +665,12 @@ static int h248_map_trans(struct h248_pctx *p, struct h248_msg *msg, struct h248
 	if (!t)
 		return h248_bad(p, -H248_ERR_TOO_MANY_TRANS, it->name);
 	p->is_reply = kind == H248_TRANS_REPLY;
-	p->err->has_trans_id = false;
-	if (kind == H248_TRANS_REQUEST) {
-		p->err->has_trans_id = true;
+	p->err->has_trans_id = kind == H248_TRANS_REQUEST;
+	p->err->has_reply_id = kind == H248_TRANS_REPLY;
+	if (kind == H248_TRANS_REQUEST)
 		p->err->trans_id = id;
-	}
+	else if (kind == H248_TRANS_REPLY)
+		p->err->reply_id = id;
 	switch (kind) {
 	case H248_TRANS_ACK:
 		return h248_map_acks(p, t, it);
@@ -753,6 +754,9 @@ int h248_msg_parse(void *ctx, const char *buf, size_t len, struct h248_msg **out
 		if (h248_tok_is(lx.top_name, H248_TOK_TRANSACTION) && h248_uint32(lx.top_value, &id)) {
 			p.err->has_trans_id = true;
 			p.err->trans_id = id;
+		} else if (h248_tok_is(lx.top_name, H248_TOK_REPLY) && h248_uint32(lx.top_value, &id)) {
+			p.err->has_reply_id = true;
+			p.err->reply_id = id;
 		}
 		goto fail;
 	}

@@ -477,6 +477,14 @@ void h248_tl_rx(struct h248_tl *tl, const char *buf, size_t len)
 		LOG_TL(tl, LOGL_NOTICE, "malformed message (line %u, '%s'): %s, answering %u\n", err.line,
 		       err.token, h248_strerror(err.rc), err.code);
 		h248_tl_ctr(tl, H248_TL_CTR_RX_MALFORMED);
+		if (err.has_reply_id) {
+			struct h248_tl_out *o = h248_tl_out_find(tl, err.reply_id);
+
+			/* a reply is never answered; what it answers has failed */
+			if (o)
+				h248_tl_out_done(o, -EPROTO, NULL);
+			return;
+		}
 		h248_tl_ctr(tl, H248_TL_CTR_TX_ERROR);
 		if (err.has_trans_id) {
 			h248_tl_send_simple(tl, H248_TRANS_REPLY, err.trans_id, err.code);

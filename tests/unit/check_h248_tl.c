@@ -315,6 +315,34 @@ START_TEST(test_malformed)
 }
 END_TEST
 
+/* A reply that does not parse: the request it answers fails at once
+ * (-EPROTO, no retransmission left to wait for), and a reply is never
+ * answered, not even with an Error. */
+START_TEST(test_malformed_reply)
+{
+	uint32_t id = send_modify();
+	char reply[96];
+
+	ck_assert_uint_eq(g_nsent, 1);
+	snprintf(reply, sizeof(reply), "!/2 <mg>\nP=%u{C=5{Frobnicate=tdm/1/1}}", id);
+	rx(reply);
+	ck_assert_uint_eq(g_nrep, 1);
+	ck_assert_uint_eq(g_rep_id, id);
+	ck_assert_int_eq(g_rep_rc, -EPROTO);
+	ck_assert(!g_rep_had_trans);
+	ck_assert_uint_eq(h248_tl_outstanding(g_tl), 0);
+	ck_assert_uint_eq(ctr(H248_TL_CTR_RX_MALFORMED), 1);
+	ck_assert_uint_eq(ctr(H248_TL_CTR_TX_ERROR), 0);
+	advance_ms(30000);
+	ck_assert_uint_eq(g_nsent, 1);
+	/* one that breaks the lexer, for a request no longer outstanding */
+	snprintf(reply, sizeof(reply), "!/2 <mg>\nP=%u{C=5{MF=tdm/1/1{", id);
+	rx(reply);
+	ck_assert_uint_eq(g_nsent, 1);
+	ck_assert_uint_eq(g_nrep, 1);
+}
+END_TEST
+
 START_TEST(test_bounds)
 {
 	struct h248_msg *two = h248_msg_alloc(tt_ctx, 2, "<mgc>");
@@ -369,6 +397,7 @@ int main(void)
 	tcase_add_test(tc, test_request_duplicates);
 	tcase_add_test(tc, test_acks);
 	tcase_add_test(tc, test_malformed);
+	tcase_add_test(tc, test_malformed_reply);
 	tcase_add_test(tc, test_bounds);
 	return tt_run(s);
 }
