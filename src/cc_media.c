@@ -544,20 +544,24 @@ bool cc_media_trunk_cfg(const char *isup_trunk, const char **gw, const char **pa
 	return true;
 }
 
+int cc_media_pattern_fill(const char *pattern, uint16_t cic, char *buf, size_t len)
+{
+	const char *mark = strstr(pattern, "{cic}");
+	int n = mark ? snprintf(buf, len, "%.*s%u%s", (int)(mark - pattern), pattern, cic, mark + 5) :
+		       snprintf(buf, len, "%s", pattern);
+
+	return n < 0 || (size_t)n >= len ? -ENOSPC : n;
+}
+
 int cc_media_trunk_endpoint(const char *isup_trunk, const char *pattern, uint16_t cic, char *buf, size_t len)
 {
 	const char *name = cc_media_trunk_gw(isup_trunk);
 	struct cc_media_gw *gw = name ? cc_media_gw_find(name) : NULL;
-	const char *mark;
-	int n;
 
 	if (!pattern || !pattern[0])
 		return -ENOENT;
 	if (gw)
 		return gw->pops->endpoint(pattern, cic, buf, len);
 	/* no gateway yet: the pattern as written, with the CIC in it */
-	mark = strstr(pattern, "{cic}");
-	n = mark ? snprintf(buf, len, "%.*s%u%s", (int)(mark - pattern), pattern, cic, mark + 5) :
-		   snprintf(buf, len, "%s", pattern);
-	return n < 0 || (size_t)n >= len ? -ENOSPC : n;
+	return cc_media_pattern_fill(pattern, cic, buf, len);
 }

@@ -224,6 +224,11 @@ void cc_media_gw_dtmf(struct cc_media *m, char digit);
 void cc_media_gw_lost(struct cc_media_gw *gw, bool (*covers)(const struct cc_media *m, const void *arg),
 		      const void *arg);
 
+/*! An ISUP trunk's endpoint pattern with "{cic}" replaced by @cic (no
+ *  check of the name: each protocol has its own rules).  \returns the
+ *  length, or -ENOSPC when @buf is too small */
+int cc_media_pattern_fill(const char *pattern, uint16_t cic, char *buf, size_t len);
+
 /*! The gateway restarted (RSIP): fail the calls on the endpoints it names. */
 void cc_media_gw_rsip(struct cc_media_gw *gw, const struct mgcp_msg *rsip);
 

@@ -170,15 +170,10 @@ static bool h248_usable(const struct cc_media_gw *gw)
  * only (Annex B pathNAME). */
 static int h248_endpoint(const char *pattern, uint16_t cic, char *buf, size_t len)
 {
-	const char *mark = strstr(pattern, "{cic}");
+	int n = cc_media_pattern_fill(pattern, cic, buf, len);
 	size_t i;
-	int n;
 
-	if (mark)
-		n = snprintf(buf, len, "%.*s%u%s", (int)(mark - pattern), pattern, cic, mark + 5);
-	else
-		n = snprintf(buf, len, "%s", pattern);
-	if (n < 0 || (size_t)n >= len || n > H248_NAME_MAX)
+	if (n < 0 || n > H248_NAME_MAX)
 		return -ENOSPC;
 	if (!n || !isalpha((unsigned char)buf[0]))
 		return -EINVAL;

@@ -29,6 +29,29 @@ def all_idle(c):
     return len(c) == 8 and all(c[i][0] == "idle" and c[i][1] == "-" for i in range(1, 9))
 
 
+def sipi_loop_config(sip_port, to_loop=""):
+    """ISUP -> SIP-I -> tandemd itself -> ISUP: the SIP-I trunk `loop`
+    points at tandemd's own SIP port; called numbers 7... from t1 go out on
+    it with prefix 8 (plus the to_loop lines of that route), and come back
+    in as 87... on t1 without it."""
+    return ("sip-trunk loop\n"
+            " peer 127.0.0.1 %d\n"
+            " transport udp\n"
+            " profile sip-i\n"
+            "call-control\n"
+            " route to-loop\n"
+            "  match called-prefix 7\n"
+            "  match source-trunk t1\n"
+            "  destination trunk loop\n"
+            "  prefix 8\n"
+            "%s"
+            " route from-loop\n"
+            "  match called-prefix 87\n"
+            "  match source-trunk loop\n"
+            "  destination trunk t1\n"
+            "  strip 1\n" % (sip_port, to_loop))
+
+
 class CallCase(SS7TestCase):
     def setUp(self):
         try:

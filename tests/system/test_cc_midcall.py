@@ -18,7 +18,7 @@ import threading
 
 import tandemtest as tt
 from tandemtest import wait_for
-from test_cc import CallCase, IsupToSipCase
+from test_cc import CallCase, IsupToSipCase, sipi_loop_config
 
 
 def ladder(vty, call_id):
@@ -229,21 +229,7 @@ class SipILoop(CallCase):
 
     def setUp(self):
         super().setUp()
-        self.configure("sip-trunk loop\n"
-                       " peer 127.0.0.1 %d\n"
-                       " transport udp\n"
-                       " profile sip-i\n"
-                       "call-control\n"
-                       " route to-loop\n"
-                       "  match called-prefix 7\n"
-                       "  match source-trunk t1\n"
-                       "  destination trunk loop\n"
-                       "  prefix 8\n"
-                       " route from-loop\n"
-                       "  match called-prefix 87\n"
-                       "  match source-trunk loop\n"
-                       "  destination trunk t1\n"
-                       "  strip 1\n" % self.sip_port)
+        self.configure(sipi_loop_config(self.sip_port))
 
     def test_encapsulated_parameters_and_cpg_in_info(self):
         # the called exchange's ACM (BCI 1634: echo control device

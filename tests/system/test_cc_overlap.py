@@ -151,9 +151,9 @@ class IsupOverlap(test_cc.CallCase):
         self.busy_call("send IAM cic=3 called=4930555F\n", "4930555")
         self.assertEqual(overlap_counter(self.vty, "collect"), 0)
 
-    def test_sams_follow_in_info_to_sip_i(self):
-        # route 77 to the SIP-I trunk uasi: the INVITE goes at the minimum
-        # (77, no ST), each SAM follows in an INFO with the SAM inside
+    def sipi_overlap_route(self, min_digits):
+        """Route 77 to the SIP-I trunk uasi (SIPp's UAS), overlap, at
+        least min_digits digits."""
         self.configure("sip-trunk uasi\n"
                        " peer 127.0.0.1 %d\n"
                        " transport udp\n"
@@ -162,8 +162,13 @@ class IsupOverlap(test_cc.CallCase):
                        " route sipi\n"
                        "  match called-prefix 77\n"
                        "  destination trunk uasi\n"
-                       "  min-digits 2\n"
-                       "  overlap\n" % self.uas_port)
+                       "  min-digits %d\n"
+                       "  overlap\n" % (self.uas_port, min_digits))
+
+    def test_sams_follow_in_info_to_sip_i(self):
+        # route 77 to the SIP-I trunk uasi: the INVITE goes at the minimum
+        # (77, no ST), each SAM follows in an INFO with the SAM inside
+        self.sipi_overlap_route(2)
         sipp = self.uas("ovl_uas_info_sam.xml")
         peer = self.iam_peer("send IAM cic=3 called=77\n"
                              "sleep 0.5\n"
@@ -188,17 +193,7 @@ class IsupOverlap(test_cc.CallCase):
     def test_sams_below_the_minimum_reach_the_sip_i_invite(self):
         # IAM 77 is below the minimum of 3: SAM 4 completes it, so the
         # INVITE (and its IAM) carry 774; the later SAMs follow in INFO
-        # and the CDR's numbers grow with them
-        self.configure("sip-trunk uasi\n"
-                       " peer 127.0.0.1 %d\n"
-                       " transport udp\n"
-                       " profile sip-i\n"
-                       "call-control\n"
-                       " route sipi\n"
-                       "  match called-prefix 77\n"
-                       "  destination trunk uasi\n"
-                       "  min-digits 3\n"
-                       "  overlap\n" % self.uas_port)
+        self.sipi_overlap_route(3)
         sipp = self.uas("ovl_uas_info_sam.xml")
         peer = self.iam_peer("send IAM cic=3 called=77\n"
                              "sleep 0.5\n"
@@ -349,23 +344,7 @@ class SipIOverlapLoop(test_cc.CallCase):
 
     def setUp(self):
         super().setUp()
-        self.configure("sip-trunk loop\n"
-                       " peer 127.0.0.1 %d\n"
-                       " transport udp\n"
-                       " profile sip-i\n"
-                       "call-control\n"
-                       " route to-loop\n"
-                       "  match called-prefix 7\n"
-                       "  match source-trunk t1\n"
-                       "  destination trunk loop\n"
-                       "  prefix 8\n"
-                       "  min-digits 2\n"
-                       "  overlap\n"
-                       " route from-loop\n"
-                       "  match called-prefix 87\n"
-                       "  match source-trunk loop\n"
-                       "  destination trunk t1\n"
-                       "  strip 1\n" % self.sip_port)
+        self.configure(test_cc.sipi_loop_config(self.sip_port, "  min-digits 2\n  overlap\n"))
 
     def test_sams_through_sip_i_info(self):
         peer = self.iam_peer("send IAM cic=3 called=75\n"
