@@ -167,6 +167,7 @@ enum cc_ctr {
 	CC_CTR_FAIL_T7,
 	CC_CTR_FAIL_T9,
 	CC_CTR_MIDCALL_DROPPED,
+	CC_CTR_INFO_BODY_BAD,
 };
 
 /*! Rate counters of each route. */

@@ -24,6 +24,7 @@
 #include "src/cc.h"
 #include "src/cc_overlap.h"
 #include "src/cc_sip_priv.h"
+#include "src/sip_agent.h"
 #include "src/tandem_log.h"
 
 /* Mid-call ISUP of the other leg (CPG, SUS, RES, ...) towards SIP: INFO
@@ -51,26 +52,47 @@ void cc_sip_midcall_out(struct cc_sip_leg *leg, const struct cc_midcall *mc)
 	cc_ladder(leg->call, CC_LADDER_OUT, CC_SIDE_SIP, "INFO (%s)", isup_msg_type_name(mc->msg->type));
 }
 
+/* Our final answer to an INFO: nua leaves INFO to us
+ * (NUTAG_APPL_METHOD), so that a body we cannot read gets its RFC 3204
+ * answer rather than a 200 that tells the peer its ISUP message arrived. */
+static void cc_sip_info_respond(struct cc_sip_leg *leg, int status, const char *accept)
+{
+	nua_respond(leg->nh, status, sip_status_phrase(status) ?: "Bad Request",
+		    NUTAG_WITH_THIS(sip_agent_current_nua()), TAG_IF(accept, SIPTAG_ACCEPT_STR(accept)), TAG_END());
+	cc_ladder(leg->call, CC_LADDER_OUT, CC_SIDE_SIP, "%d (INFO)", status);
+}
+
 /* An INFO of the dialog: the ISUP message of a SIP-I/SIP-T body goes to
  * the other leg when Q.1912.5 carries it in INFO. */
 void cc_sip_i_info(struct cc_sip_leg *leg, const sip_t *sip)
 {
 	struct sipi_body_result *body = NULL;
 	struct cc_midcall mc = { .from = CC_SIDE_SIP };
+	struct sipi_reaction react;
 	int rc;
 
-	if (!sip || !sip->sip_payload)
+	if (leg->released) {
+		cc_sip_info_respond(leg, 481, NULL);
 		return;
+	}
+	if (!sip || !sip->sip_payload || !sip->sip_payload->pl_len) {
+		cc_sip_info_respond(leg, 200, NULL);
+		return;
+	}
 	/* under the call control root: the leg may go during the dispatch */
 	rc = sipi_body_parse(g_cc, &leg->call->prof, sip, &body);
 	if (rc < 0 || !body) {
+		sipi_body_reaction(rc, &react);
 		cc_ladder(leg->call, CC_LADDER_IN, CC_SIDE_SIP, "INFO (bad body)");
-		LOGPFSML(leg->fi, LOGL_NOTICE, "INFO body not understood: %d\n", rc);
-		cc_ctr_inc(CC_CTR_BODY_BAD);
+		LOGPFSML(leg->fi, LOGL_NOTICE, "INFO body not understood (%d): %u\n", rc, react.status);
+		cc_ctr_inc(CC_CTR_INFO_BODY_BAD);
+		cc_sip_info_respond(leg, react.status, react.accept);
 		return;
 	}
 	cc_ladder(leg->call, CC_LADDER_IN, CC_SIDE_SIP, "INFO (%s)",
 		  body->isup ? isup_msg_type_name(body->isup->type) : "no ISUP");
+	/* the body was read: what becomes of its ISUP message is ours to decide */
+	cc_sip_info_respond(leg, 200, NULL);
 	if (!body->isup) {
 		talloc_free(body);
 		return;

@@ -671,7 +671,6 @@ bool cc_sip_event(int event, int status, const char *phrase, nua_handle_t *nh, v
 		cc_sip_ack_in(leg, sip);
 		return true;
 	case nua_i_info:
-		/* nua answers the INFO (200) itself */
 		cc_sip_i_info(leg, sip);
 		return true;
 	case nua_r_info:

@@ -174,6 +174,14 @@ static void sip_agent_handle(nua_event_t event, int status, char const *phrase, 
 		sip_agent_ctr_inc(sa, SIP_CTR_ERROR);
 		LOGP(DSIP, LOGL_ERROR, "nua error %d %s\n", status, phrase);
 		break;
+	case nua_i_info:
+		/* INFO belongs to a call's dialog (RFC 6086 4.2.2); nua leaves
+		 * INFO to us, so one that no call took is answered here */
+		sip_agent_ctr_inc(sa, SIP_CTR_REQ_REJECTED);
+		nua_respond(nh, SIP_481_NO_TRANSACTION, NUTAG_WITH_THIS(nua), TAG_END());
+		if (!hmagic)
+			nua_handle_destroy(nh);
+		break;
 	case nua_i_bye:
 	case nua_i_cancel:
 	case nua_i_ack:
@@ -276,6 +284,7 @@ nua_t *sip_agent_nua_create(struct sip_agent *sa, const char *url)
 			  NUTAG_MEDIA_ENABLE(0), NUTAG_ENABLEMESSAGE(0), NUTAG_ENABLEINVITE(1),
 			  SIPTAG_ALLOW_STR(SIP_ALLOW), SIPTAG_ACCEPT_STR(SIP_ACCEPT),
 			  SIPTAG_SUPPORTED_STR(SIP_SUPPORTED), NUTAG_APPL_METHOD("OPTIONS"), NUTAG_APPL_METHOD("UPDATE"),
+			  NUTAG_APPL_METHOD("INFO"),
 			  SIPTAG_USER_AGENT_STR("Tandem/" PACKAGE_VERSION), TAG_END());
 }
 

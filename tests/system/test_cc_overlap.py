@@ -297,6 +297,7 @@ class SipIUa:
                 continue
             status = int(m.group(1))
             if status >= 200:
+                self.last = data
                 return status, re.search(r"(?mi)^To:\s*(.*?)\r?$", data).group(1)
 
     def close(self):
@@ -332,6 +333,60 @@ class SipIOverlapToIsup(test_cc.CallCase):
         self.no_calls()
         self.assertEqual(overlap_counter(self.vty, "sam:out"), 1)
 
+    def test_info_bodies_get_their_answer(self):
+        # we answer INFO ourselves (not nua): an ISUP message we could not
+        # read is not acknowledged with a 200 (RFC 3204 5, RFC 6086 4.2.2)
+        ua = SipIUa(self.sip_port)
+        self.addCleanup(ua.close)
+        self.configure("sip-trunk caller\n"
+                       " peer 127.0.0.1 %d\n"
+                       " transport udp\n"
+                       " profile sip-i\n" % ua.port)
+        peer = self.ready_peer("expect IAM cic=* called=493022\n"
+                               "expect SAM cic=$ p05=0054\n"
+                               "mark sam\n"
+                               "wait-file release\n"
+                               "send REL cic=$ cause=17\n"
+                               "expect RLC cic=$\n")
+        sdp = b"v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n" \
+              b"m=audio 4000 RTP/AVP 8\r\na=rtpmap:8 PCMA/8000\r\n"
+        bad = self.cc_counter("INFOs refused: SIP-I/SIP-T body did not parse (4xx)")
+        ua.request("INVITE", "03022", 1, sdp, "application/sdp")
+        wait_for(lambda: "ISUP  out  IAM" in self.vty.cmd("show call 1"), 10, "the IAM")
+        required = "Content-Disposition: signal;handling=required\r\n"
+        ua.request("INFO", "03022", 2, b"<x/>", "application/x-unknown", extra=required)
+        self.assertEqual(ua.response("INFO")[0], 415)
+        self.assertRegex(ua.last, r"(?mi)^Accept:.*application/ISUP")
+        # a SAM cut short: its pointer leads past the end
+        ua.request("INFO", "03022", 3, bytes.fromhex("0209"), "application/ISUP;version=itu-t92+", extra=required)
+        self.assertEqual(ua.response("INFO")[0], 400)
+        ua.request("INFO", "03022", 4)
+        self.assertEqual(ua.response("INFO")[0], 200)
+        # the call is untouched: the next good SAM goes on the circuit
+        ua.request("INFO", "03022", 5, bytes.fromhex("020200020054"), "application/ISUP;version=itu-t92+",
+                   extra=required)
+        self.assertEqual(ua.response("INFO")[0], 200)
+        self.wait_mark(peer, "sam")
+        first = ladder(self.vty, 1)
+        self.go("release")
+        status, to = ua.response("INVITE")
+        self.assertEqual(status, 486)
+        ua.request("ACK", "03022", 1, to_tag=to[to.index(">") + 1:])
+        self.wait_peer(peer)
+        self.no_calls()
+        self.assertEqual(self.cc_counter("INFOs refused: SIP-I/SIP-T body did not parse (4xx)") - bad, 2)
+        for line in ("SIP   in   INFO (bad body)", "SIP   out  415 (INFO)", "SIP   out  400 (INFO)",
+                     "SIP   out  200 (INFO)", "SIP   in   INFO (SAM)"):
+            self.assertIn(line, first)
+
+    def test_info_outside_a_dialog_gets_481(self):
+        ua = SipIUa(self.sip_port)
+        self.addCleanup(ua.close)
+        ua.call_id = "no-such-dialog@127.0.0.1"
+        ua.request("INFO", "03022", 1, bytes.fromhex("020200020054"), "application/ISUP;version=itu-t92+",
+                   to_tag=";tag=gone")
+        self.assertEqual(ua.response("INFO")[0], 481)
+        self.no_calls()
 
 
 class SipIOverlapLoop(test_cc.CallCase):
