@@ -1,16 +1,21 @@
 /* H.248.1 transaction layer over UDP, Annex D.1.
  *
  * The sender of a request retransmits it, the interval doubling from X1 up
- * to X2, until a reply comes or X3 has passed; a TransactionPending stops
- * the retransmissions and gives the peer X5 more (renewed by each Pending,
- * at most X7 of them).  The receiver of a request remembers its id: a
+ * to X2, until a reply comes or X3 has passed.  A TransactionPending
+ * switches it to a slower repetition (D.1.4: "shall switch to a different
+ * repetition timer"): every X2, so that a final reply lost after the
+ * Pendings is fetched again from the peer's kept copy, for X5 after the
+ * last Pending (renewed by each, at most X7 of them).  A final reply that
+ * follows Pendings is acknowledged at once (D.1.4), as is one with
+ * ImmAckRequired.  The receiver of a request remembers its id: a
  * duplicate that arrives while the answer is being worked out gets a
  * Pending, one that arrives after it gets the same reply again, for
  * LONG-TIMER (X6) after the reply; an answer not ready after X4 is
- * preceded by a Pending, renewed every X4.  A reply with ImmAckRequired is
- * acknowledged at once, and a TransactionResponseAck lets the receiver
- * forget replies early.  Timer values are from memory of Annex D.1 and
- * clause 12 (normalMGExecutionTime, LONG-TIMER) and still to be checked.
+ * preceded by a Pending, renewed every X4, and a reply after our Pendings
+ * carries ImmAckRequired (D.1.4: SHALL).  A TransactionResponseAck lets
+ * the receiver forget replies early.  X2 (4 s) and X6 (30 s) are the
+ * values D.1.3 and D.1.1 suggest; D.1 leaves the others to us (see
+ * doc/gateway-control.md).
  *
  * Copyright (C) 2026 Tandem contributors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -38,7 +43,7 @@ const struct osmo_tdef h248_tl_tdefs_default[] = {
 	{ .T = H248_TL_T_PROV, .default_val = 500, .unit = OSMO_TDEF_MS,
 	  .desc = "answer not ready this long: send TransactionPending" },
 	{ .T = H248_TL_T_PENDING, .default_val = 30000, .unit = OSMO_TDEF_MS,
-	  .desc = "after a TransactionPending, wait this long for the reply" },
+	  .desc = "after a TransactionPending, wait this long for the reply (repeating the request every X2)" },
 	{ .T = H248_TL_T_LONG, .default_val = 30000, .unit = OSMO_TDEF_MS,
 	  .desc = "LONG-TIMER: a reply is kept this long to answer duplicates" },
 	{ .T = H248_TL_T_MAX_PENDING, .default_val = 10, .unit = OSMO_TDEF_CUSTOM,
@@ -86,6 +91,8 @@ struct h248_tl_out {
 	struct osmo_timer_list timer;
 	unsigned long interval_ms;
 	unsigned long elapsed_ms;
+	/* since the last Pending, while the peer works on it */
+	unsigned long pending_ms;
 	unsigned int pendings;
 	h248_tl_reply_cb cb;
 	void *data;
@@ -97,6 +104,8 @@ struct h248_tl_in {
 	struct h248_tl *tl;
 	uint32_t id;
 	bool replied;
+	/* a Pending went out: the reply must ask for an Ack (D.1.4) */
+	bool pending_sent;
 	char *text;		/*!< the reply, once sent */
 	size_t len;
 	struct osmo_timer_list timer;
@@ -208,8 +217,24 @@ static void h248_tl_out_timer(void *arg)
 	struct h248_tl *tl = o->tl;
 	unsigned long give_up = h248_tl_ms(tl, H248_TL_T_GIVE_UP);
 
+	if (o->pendings) {
+		unsigned long wait = h248_tl_ms(tl, H248_TL_T_PENDING);
+
+		o->pending_ms += o->interval_ms;
+		if (o->pending_ms >= wait) {
+			LOG_TL(tl, LOGL_NOTICE, "transaction %u: no reply after Pending\n", o->id);
+			h248_tl_ctr(tl, H248_TL_CTR_TIMEOUT);
+			h248_tl_out_done(o, -ETIMEDOUT, NULL);
+			return;
+		}
+		h248_tl_ctr(tl, H248_TL_CTR_RETRANS);
+		h248_tl_send(tl, o->text, o->len);
+		o->interval_ms = OSMO_MIN(h248_tl_ms(tl, H248_TL_T_RTO_MAX), wait - o->pending_ms);
+		h248_tl_arm(&o->timer, o->interval_ms);
+		return;
+	}
 	o->elapsed_ms += o->interval_ms;
-	if (o->pendings || o->elapsed_ms >= give_up) {
+	if (o->elapsed_ms >= give_up) {
 		LOG_TL(tl, LOGL_NOTICE, "transaction %u: no reply\n", o->id);
 		h248_tl_ctr(tl, H248_TL_CTR_TIMEOUT);
 		h248_tl_out_done(o, -ETIMEDOUT, NULL);
@@ -234,6 +259,7 @@ static void h248_tl_in_timer(void *arg)
 		return;
 	}
 	/* still working on it: tell the peer not to give up */
+	i->pending_sent = true;
 	h248_tl_ctr(tl, H248_TL_CTR_TX_PENDING);
 	h248_tl_send_simple(tl, H248_TRANS_PENDING, i->id, 0);
 	h248_tl_arm(&i->timer, h248_tl_ms(tl, H248_TL_T_PROV));
@@ -353,6 +379,8 @@ int h248_tl_reply(struct h248_tl *tl, struct h248_msg *msg)
 		return -ENOENT;
 	if (i->replied)
 		return -EALREADY;
+	if (i->pending_sent)
+		t->imm_ack = true;
 	i->text = h248_tl_send_msg(tl, i, msg, &i->len);
 	if (!i->text)
 		return -EINVAL;
@@ -371,6 +399,7 @@ static void h248_tl_rx_request(struct h248_tl *tl, const struct h248_msg *msg, c
 		if (i->replied) {
 			h248_tl_send(tl, i->text, i->len);
 		} else {
+			i->pending_sent = true;
 			h248_tl_ctr(tl, H248_TL_CTR_TX_PENDING);
 			h248_tl_send_simple(tl, H248_TRANS_PENDING, t->id, 0);
 		}
@@ -417,8 +446,9 @@ static void h248_tl_rx_reply(struct h248_tl *tl, const struct h248_trans *t)
 {
 	struct h248_tl_out *o = h248_tl_out_find(tl, t->id);
 
-	/* acknowledge even a duplicate: our first Ack may have been lost */
-	if (t->imm_ack) {
+	/* acknowledge even a duplicate: our first Ack may have been lost; and
+	 * a final reply after Pendings at once (D.1.4) */
+	if (t->imm_ack || (o && o->pendings)) {
 		h248_tl_ctr(tl, H248_TL_CTR_TX_ACK);
 		h248_tl_send_simple(tl, H248_TRANS_ACK, t->id, 0);
 	}
@@ -445,7 +475,8 @@ static void h248_tl_rx_pending(struct h248_tl *tl, const struct h248_trans *t)
 		h248_tl_out_done(o, -EBUSY, NULL);
 		return;
 	}
-	o->interval_ms = h248_tl_ms(tl, H248_TL_T_PENDING);
+	o->pending_ms = 0;
+	o->interval_ms = OSMO_MIN(h248_tl_ms(tl, H248_TL_T_RTO_MAX), h248_tl_ms(tl, H248_TL_T_PENDING));
 	h248_tl_arm(&o->timer, o->interval_ms);
 }
 

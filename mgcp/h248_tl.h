@@ -32,7 +32,7 @@ enum h248_tl_timer {
 	H248_TL_T_RTO_MAX = 2,	/*!< the retransmission interval grows to this */
 	H248_TL_T_GIVE_UP = 3,	/*!< no reply (nor Pending) this long: the request failed */
 	H248_TL_T_PROV = 4,	/*!< our answer takes longer than this: send Pending */
-	H248_TL_T_PENDING = 5,	/*!< after a Pending, wait this long for the reply */
+	H248_TL_T_PENDING = 5,	/*!< after a Pending, wait this long for the reply (repeating every X2) */
 	H248_TL_T_LONG = 6,	/*!< LONG-TIMER: how long a reply is kept for duplicates */
 	H248_TL_T_MAX_PENDING = 7, /*!< most Pendings accepted for one request (count) */
 };

@@ -10,7 +10,7 @@ static const struct log_info_cat tandem_log_cats[] = {
 		    .color = "\033[1;32m", .enabled = 1, .loglevel = LOGL_NOTICE },
 	[DSS7] = { .name = "DSS7", .description = "M3UA/SIGTRAN transport",
 		   .color = "\033[1;33m", .enabled = 1, .loglevel = LOGL_NOTICE },
-	[DMGCP] = { .name = "DMGCP", .description = "MGCP call agent",
+	[DMGCP] = { .name = "DMGCP", .description = "Media gateway control (MGCP call agent, H.248 controller)",
 		    .color = "\033[1;36m", .enabled = 1, .loglevel = LOGL_NOTICE },
 	[DMGW] = { .name = "DMGW", .description = "Media gateway",
 		   .color = "\033[1;35m", .enabled = 1, .loglevel = LOGL_NOTICE },

@@ -9,7 +9,7 @@ enum tandem_log_cat {
 	DSIP,	/*!< SIP side (Sofia-SIP agent, SIP-I bodies on the wire) */
 	DISUP,	/*!< ISUP messages and circuit procedures */
 	DSS7,	/*!< M3UA / SIGTRAN transport */
-	DMGCP,	/*!< MGCP call agent */
+	DMGCP,	/*!< media gateway control: MGCP call agent, H.248 controller */
 	DMGW,	/*!< media gateway (tandem-mgw) */
 	DCDR,	/*!< call detail records */
 	DCC,	/*!< call control */

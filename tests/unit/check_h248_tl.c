@@ -189,21 +189,26 @@ END_TEST
 START_TEST(test_pending_received)
 {
 	uint32_t id = send_modify();
-	char pn[64];
+	char pn[64], reply[96], ack[64];
 	int i;
 
 	snprintf(pn, sizeof(pn), "!/2 <mg>\nPN=%u{}", id);
 	rx(pn);
-	/* no retransmission while the peer works on it */
-	advance_ms(29999);
+	/* the peer works on it: repeated on the slower timer, every X2 (D.1.4),
+	 * so that a final reply lost after the Pendings is fetched again */
+	advance_ms(3999);
 	ck_assert_uint_eq(g_nsent, 1);
-	ck_assert_uint_eq(g_nrep, 0);
+	advance_ms(1);
+	ck_assert_uint_eq(g_nsent, 2);
 	rx(pn);			/* renewed */
 	advance_ms(29999);
+	/* at 4, 8, ... 28 s after the last Pending */
+	ck_assert_uint_eq(g_nsent, 9);
 	ck_assert_uint_eq(g_nrep, 0);
 	advance_ms(1);
 	ck_assert_uint_eq(g_nrep, 1);
 	ck_assert_int_eq(g_rep_rc, -ETIMEDOUT);
+	ck_assert_uint_eq(ctr(H248_TL_CTR_RETRANS), 8);
 
 	/* too many Pendings */
 	id = send_modify();
@@ -216,13 +221,26 @@ START_TEST(test_pending_received)
 	ck_assert_int_eq(g_rep_rc, -EBUSY);
 	ck_assert_uint_eq(ctr(H248_TL_CTR_TOO_MANY_PENDING), 1);
 	ck_assert_uint_eq(ctr(H248_TL_CTR_RX_PENDING), 13);
+
+	/* a final reply after Pendings is acknowledged at once, though it
+	 * does not ask (D.1.4) */
+	id = send_modify();
+	snprintf(pn, sizeof(pn), "!/2 <mg>\nPN=%u{}", id);
+	rx(pn);
+	snprintf(reply, sizeof(reply), "!/2 <mg>\nP=%u{C=5{MF=tdm/1/1}}", id);
+	snprintf(ack, sizeof(ack), "!/2 <mgc>\nK{%u}", id);
+	rx(reply);
+	ck_assert_uint_eq(g_nrep, 3);
+	ck_assert_int_eq(g_rep_rc, 0);
+	ck_assert_str_eq(g_sent[g_nsent - 1], ack);
+	ck_assert_uint_eq(ctr(H248_TL_CTR_TX_ACK), 1);
 }
 END_TEST
 
 START_TEST(test_request_duplicates)
 {
 	static const char req[] = "!/2 <mgc>\nT=77{C=5{MF=tdm/1/1{M{O{MO=SR}}}}}";
-	static const char reply[] = "!/2 <mgc>\nP=77{C=5{MF=tdm/1/1}}";
+	static const char reply[] = "!/2 <mgc>\nP=77{IA,C=5{MF=tdm/1/1}}";
 
 	rx(req);
 	ck_assert_uint_eq(g_nreq, 1);
@@ -240,6 +258,7 @@ START_TEST(test_request_duplicates)
 	advance_ms(500);
 	ck_assert_uint_eq(g_nsent, 3);
 
+	/* after our Pendings the reply asks for an Ack (D.1.4: SHALL) */
 	answer(77, false);
 	ck_assert_uint_eq(g_nsent, 4);
 	ck_assert_str_eq(g_sent[3], reply);
