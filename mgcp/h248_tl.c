@@ -211,39 +211,34 @@ static void h248_tl_out_done(struct h248_tl_out *o, int rc, const struct h248_tr
 		cb(data, id, rc, reply);
 }
 
+/* Before a Pending: the interval doubles from X1 to X2 within X3 from the
+ * first sending.  After one: every X2, within X5 from the last Pending. */
 static void h248_tl_out_timer(void *arg)
 {
 	struct h248_tl_out *o = arg;
 	struct h248_tl *tl = o->tl;
-	unsigned long give_up = h248_tl_ms(tl, H248_TL_T_GIVE_UP);
+	unsigned long rto_max = h248_tl_ms(tl, H248_TL_T_RTO_MAX);
+	unsigned long limit, *spent, next;
 
 	if (o->pendings) {
-		unsigned long wait = h248_tl_ms(tl, H248_TL_T_PENDING);
-
-		o->pending_ms += o->interval_ms;
-		if (o->pending_ms >= wait) {
-			LOG_TL(tl, LOGL_NOTICE, "transaction %u: no reply after Pending\n", o->id);
-			h248_tl_ctr(tl, H248_TL_CTR_TIMEOUT);
-			h248_tl_out_done(o, -ETIMEDOUT, NULL);
-			return;
-		}
-		h248_tl_ctr(tl, H248_TL_CTR_RETRANS);
-		h248_tl_send(tl, o->text, o->len);
-		o->interval_ms = OSMO_MIN(h248_tl_ms(tl, H248_TL_T_RTO_MAX), wait - o->pending_ms);
-		h248_tl_arm(&o->timer, o->interval_ms);
-		return;
+		limit = h248_tl_ms(tl, H248_TL_T_PENDING);
+		spent = &o->pending_ms;
+		next = rto_max;
+	} else {
+		limit = h248_tl_ms(tl, H248_TL_T_GIVE_UP);
+		spent = &o->elapsed_ms;
+		next = OSMO_MIN(o->interval_ms * 2, rto_max);
 	}
-	o->elapsed_ms += o->interval_ms;
-	if (o->elapsed_ms >= give_up) {
-		LOG_TL(tl, LOGL_NOTICE, "transaction %u: no reply\n", o->id);
+	*spent += o->interval_ms;
+	if (*spent >= limit) {
+		LOG_TL(tl, LOGL_NOTICE, "transaction %u: no reply%s\n", o->id, o->pendings ? " after Pending" : "");
 		h248_tl_ctr(tl, H248_TL_CTR_TIMEOUT);
 		h248_tl_out_done(o, -ETIMEDOUT, NULL);
 		return;
 	}
 	h248_tl_ctr(tl, H248_TL_CTR_RETRANS);
 	h248_tl_send(tl, o->text, o->len);
-	o->interval_ms = OSMO_MIN(o->interval_ms * 2, h248_tl_ms(tl, H248_TL_T_RTO_MAX));
-	o->interval_ms = OSMO_MIN(o->interval_ms, give_up - o->elapsed_ms);
+	o->interval_ms = OSMO_MIN(next, limit - *spent);
 	h248_tl_arm(&o->timer, o->interval_ms);
 }
 
