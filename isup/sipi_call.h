@@ -104,3 +104,8 @@ bool sipi_info_carries(uint8_t type);
  *  hold" / "remote retrieval" (Q.1912.5, Q.763 3.25).
  *  \returns 0, -SIPI_ERR_INVAL when cpg is no CPG, -SIPI_ERR_NOMEM */
 int sipi_hold_cpg(struct isup_msg *cpg, bool held);
+
+/*! What a CPG says of a hold: 1 "remote hold", 0 "remote retrieval"
+ *  (its generic notification indicator, Q.763 3.25); -SIPI_ERR_INVAL
+ *  when it says neither or is no CPG. */
+int sipi_cpg_hold(const struct isup_msg *cpg);

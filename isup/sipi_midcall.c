@@ -46,3 +46,26 @@ int sipi_hold_cpg(struct isup_msg *cpg, bool held)
 		return -SIPI_ERR_NOMEM;
 	return 0;
 }
+
+int sipi_cpg_hold(const struct isup_msg *cpg)
+{
+	const struct isup_param *par;
+	struct isup_generic_notif gni;
+	unsigned int i;
+
+	if (cpg->type != ISUP_MSG_CPG)
+		return -SIPI_ERR_INVAL;
+	/* the parameter may appear more than once (Q.763 3.25) */
+	for (par = isup_msg_find_param(cpg, ISUP_PAR_GENERIC_NOTIF); par;
+	     par = isup_msg_find_next(cpg, par, ISUP_PAR_GENERIC_NOTIF)) {
+		if (isup_generic_notif_decode(&gni, par->data, par->len) < 0)
+			continue;
+		for (i = 0; i < gni.count; i++) {
+			if (gni.value[i] == GNI_REMOTE_HOLD)
+				return 1;
+			if (gni.value[i] == GNI_REMOTE_RETRIEVAL)
+				return 0;
+		}
+	}
+	return -SIPI_ERR_INVAL;
+}

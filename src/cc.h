@@ -16,6 +16,7 @@
 #include <osmocom/core/linuxlist.h>
 #include <osmocom/core/rate_ctr.h>
 #include <osmocom/core/tdef.h>
+#include <osmocom/core/timer.h>
 
 #include "isup/sipi_profile.h"
 #include "src/cc_delay.h"
@@ -168,6 +169,8 @@ enum cc_ctr {
 	CC_CTR_FAIL_T9,
 	CC_CTR_MIDCALL_DROPPED,
 	CC_CTR_INFO_BODY_BAD,
+	CC_CTR_HOLD_REINVITE,
+	CC_CTR_HOLD_REINVITE_FAILED,
 };
 
 /*! Rate counters of each route. */
@@ -277,6 +280,14 @@ struct cc_sip_leg {
 	uint16_t early_resend;
 	/*! in: the ANM/CON of the answer held for the gateway's SDP */
 	struct isup_msg *answer_isup;
+	/*! our re-INVITE (hold / retrieval from the ISUP side, plain SIP:
+	 *  cc_sip_hold.c) awaits its final response */
+	bool reinvite_out;
+	/*! what the ISUP side asked, what the re-INVITE out says, what the
+	 *  peer accepted */
+	bool hold_want, hold_sent, held;
+	/*! 491: the re-INVITE again after RFC 3261 14.1's wait */
+	struct osmo_timer_list hold_retry;
 };
 
 /*! The ISUP leg of a call. */

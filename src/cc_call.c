@@ -136,6 +136,8 @@ static const struct rate_ctr_desc cc_ctr_desc[] = {
 	[CC_CTR_FAIL_T9] = { "fail:t9", "Calls to SIP failed: no answer within T9 (cause 19)" },
 	[CC_CTR_MIDCALL_DROPPED] = { "midcall:dropped", "Mid-call ISUP messages not passed on (no mapping, before answer, INFO refused, send failed)" },
 	[CC_CTR_INFO_BODY_BAD] = { "info:body-bad", "INFOs refused: SIP-I/SIP-T body did not parse (4xx)" },
+	[CC_CTR_HOLD_REINVITE] = { "hold:reinvite", "re-INVITEs sent for a CPG remote hold / retrieval (plain SIP)" },
+	[CC_CTR_HOLD_REINVITE_FAILED] = { "hold:reinvite-failed", "hold / retrieval re-INVITEs refused or not sent" },
 };
 
 static const struct rate_ctr_group_desc cc_ctrg_desc = {

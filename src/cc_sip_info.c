@@ -37,6 +37,8 @@ void cc_sip_midcall_out(struct cc_sip_leg *leg, const struct cc_midcall *mc)
 
 	if (!leg->nh || leg->released)
 		return;
+	if (mc->msg->type == ISUP_MSG_CPG && cc_sip_hold_out(leg, mc->msg))
+		return;
 	if (!sipi_profile_encapsulates(&leg->call->prof) ||
 	    sipi_body_build(leg, &leg->call->prof, NULL, mc->msg, &b) < 0 || !b) {
 		LOGPFSML(leg->fi, LOGL_INFO, "mid-call %s not passed on: no INFO for it on this profile\n",

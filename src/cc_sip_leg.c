@@ -433,6 +433,7 @@ static void cc_sip_leg_cleanup(struct osmo_fsm_inst *fi, enum osmo_fsm_term_caus
 	struct cc_call *call = leg->call;
 	struct cc_release rel = { .cause = CC_CAUSE_TEMP_FAILURE, .location = CDR_LOC_TRANSIT };
 
+	osmo_timer_del(&leg->hold_retry);
 	if (leg->nh) {
 		nua_handle_bind(leg->nh, NULL);
 		/* freed with the dialog up (shutdown, guard timer) */
@@ -542,6 +543,15 @@ static char *cc_placeholder_offer(void *ctx)
 			       "a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-15\r\na=sendrecv\r\n", addr, addr);
 }
 
+char *cc_sip_sdp_ours(void *ctx, const struct cc_sip_leg *leg)
+{
+	const char *sdp = cc_call_sdp(leg->call);
+
+	if (leg->outgoing && !leg->call->media)
+		return cc_placeholder_offer(ctx);
+	return sdp ? talloc_strdup(ctx, sdp) : NULL;
+}
+
 static void cc_extra_hdr(char *buf, size_t len, const char *name, const char *val)
 {
 	size_t n = strlen(buf);
@@ -638,7 +648,10 @@ bool cc_sip_event(int event, int status, const char *phrase, nua_handle_t *nh, v
 		cc_sip_reinvite(leg, sip);
 		return true;
 	case nua_r_invite:
-		cc_sip_r_invite(leg, status, sip);
+		if (leg->reinvite_out)
+			cc_sip_hold_response(leg, status, sip);
+		else
+			cc_sip_r_invite(leg, status, sip);
 		return true;
 	case nua_i_cancel:
 		cc_ladder(call, CC_LADDER_IN, CC_SIDE_SIP, "CANCEL");

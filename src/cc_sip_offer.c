@@ -47,7 +47,7 @@ static const char *cc_sdp_answer_dir(const char *offer)
 /* base with its direction attributes replaced by dir (at the end, in the
  * media section of a single-stream SDP) and the o= version raised by
  * bump, as a changed SDP must (RFC 3264 8). */
-static char *cc_sdp_with_dir(void *ctx, const char *base, const char *dir, unsigned int bump)
+char *cc_sdp_with_dir(void *ctx, const char *base, const char *dir, unsigned int bump)
 {
 	char *out = talloc_strdup(ctx, "");
 	const char *line = base;
@@ -199,6 +199,11 @@ void cc_sip_reinvite(struct cc_sip_leg *leg, const sip_t *sip)
 		cc_offer_respond(leg, false, NULL, 488, NULL);
 		return;
 	}
+	if (leg->reinvite_out) {
+		/* ours is out (RFC 3261 14.2) */
+		cc_offer_respond(leg, false, NULL, 491, NULL);
+		return;
+	}
 	if (offer) {
 		cc_sip_offer_in(leg, offer, false);
 		return;
@@ -244,8 +249,9 @@ void cc_sip_update(struct cc_sip_leg *leg, const sip_t *sip)
 		cc_ladder(call, CC_LADDER_OUT, CC_SIDE_SIP, "200 (UPDATE)");
 		return;
 	}
-	if (!leg->sdp_done) {
-		cc_offer_respond(leg, true, NULL, leg->outgoing || leg->offer_sent ? 491 : 500, NULL);
+	if (!leg->sdp_done || leg->reinvite_out) {
+		cc_offer_respond(leg, true, NULL, leg->outgoing || leg->offer_sent || leg->reinvite_out ? 491 : 500,
+				 NULL);
 		return;
 	}
 	cc_sip_offer_in(leg, offer, true);

@@ -58,10 +58,27 @@ void cc_sip_ack_in(struct cc_sip_leg *leg, const sip_t *sip);
 void cc_sip_prack_in(struct cc_sip_leg *leg, const sip_t *sip);
 
 /* cc_sip_leg.c */
+/*! The SDP we gave the peer last (the gateway's, or the placeholder: our
+ *  offer on an outgoing leg, the peer's echoed on an incoming one), a
+ *  talloc copy under @ctx; NULL when there is none. */
+char *cc_sip_sdp_ours(void *ctx, const struct cc_sip_leg *leg);
 /*! The far end's answer to the gateway's offer goes to the gateway; no
  *  common codec fails the call with cause 65 (counted).  \returns 0, or
  *  < 0 after the call was failed (it may be gone). */
 int cc_sip_media_answer(struct cc_sip_leg *leg, const char *sdp);
+
+/*! @base with its direction attributes replaced by @dir and its o=
+ *  version raised by @bump (RFC 3264 8). */
+char *cc_sdp_with_dir(void *ctx, const char *base, const char *dir, unsigned int bump);
+
+/* cc_sip_hold.c */
+/*! A CPG of the ISUP side that holds or retrieves, towards a plain SIP
+ *  peer: a re-INVITE with our SDP sendonly / sendrecv.  
+eturns false
+ *  when @msg is no such CPG or the profile carries it in INFO. */
+bool cc_sip_hold_out(struct cc_sip_leg *leg, const struct isup_msg *msg);
+/*! The response to our hold / retrieval re-INVITE. */
+void cc_sip_hold_response(struct cc_sip_leg *leg, int status, const sip_t *sip);
 
 /* cc_sip_info.c */
 /*! Pass a mid-call ISUP message of the other leg on in INFO. */

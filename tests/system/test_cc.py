@@ -541,6 +541,51 @@ class IsupToSip(IsupToSipCase):
         self.wait_peer(peer)
         self.no_calls()
 
+    def test_cpg_hold_becomes_reinvite_on_plain_sip(self):
+        # plain SIP cannot carry the CPG: remote hold / retrieval become
+        # re-INVITEs of ours, sendonly / sendrecv (Q.1912.5, RFC 3264 8.4);
+        # the retrieval waits for the hold's re-INVITE, and its 491 is
+        # retried (RFC 3261 14.1)
+        self.configure("sip-trunk uas\n profile sip\n")
+        sipp = self.uas("cc_uas_hold.xml")
+        peer = self.iam_peer("send IAM cic=3 called=4930555\n"
+                             "expect ACM cic=3\n"
+                             "expect ANM cic=3\n"
+                             "send CPG cic=3 p24=02 p2c=f9\n"
+                             "send CPG cic=3 p24=02 p2c=fa\n"
+                             "mark held\n"
+                             "wait-file release\n"
+                             "send REL cic=3 cause=16\n"
+                             "expect RLC cic=3\n")
+        self.wait_mark(peer, "held")
+        try:
+            wait_for(lambda: "491 (re-INVITE)" in self.vty.cmd("show call 1") and
+                     "SIP   in   200 (re-INVITE)" in self.vty.cmd("show call 1").split("491 (re-INVITE)")[-1],
+                     15, "the retried retrieval accepted")
+        except TimeoutError:
+            print(self.vty.cmd("show call 1"))
+            print(open(self.tandemd.log_path).read()[-4000:])
+            raise
+        out = self.vty.cmd("show call 1")
+        ladder = [l.split(None, 1)[1] for l in out.splitlines() if re.match(r"^\s+\+\d+\.\d{3}s", l)]
+        i = ladder.index("ISUP  in   CPG")
+        self.assertEqual([l for l in ladder[i:] if not l.startswith("ISUP  in   CPG")],
+                         ["SIP   out  re-INVITE sendonly (CPG)", "SIP   in   200 (re-INVITE)", "SIP   out  ACK",
+                          "SIP   out  re-INVITE sendrecv (CPG)", "SIP   in   491 (re-INVITE)",
+                          "SIP   out  re-INVITE sendrecv (CPG)", "SIP   in   200 (re-INVITE)", "SIP   out  ACK"],
+                         out)
+        self.go("release")
+        msgs = self.wait_sipp(sipp)
+        self.wait_peer(peer)
+        self.no_calls()
+        # each re-INVITE's SDP is a new version of ours (RFC 3264 8)
+        invites = re.findall(r"(?ms)^INVITE sip:.*?(?=^\S+ sip:|^SIP/2.0|\Z)", msgs)
+        self.assertEqual(len(invites), 4, msgs)
+        ours = [int(re.search(r"(?m)^o=\S+ \d+ (\d+) ", inv).group(1)) for inv in invites]
+        self.assertEqual(ours[1:], [ours[0] + 1, ours[0] + 2, ours[0] + 3], ours)
+        self.assertEqual(self.cc_counter("re-INVITEs sent for a CPG remote hold / retrieval (plain SIP)"), 3)
+        self.assertEqual(self.cc_counter("hold / retrieval re-INVITEs refused or not sent"), 1)
+
     def test_bye_from_sip_gives_rel_16(self):
         sipp = self.uas("cc_uas_bye.xml")
         peer = self.iam_peer("send IAM cic=3 called=4930555\n"

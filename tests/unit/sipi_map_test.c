@@ -547,6 +547,23 @@ START_TEST(test_midcall)
 	par = isup_msg_find_param(cpg, ISUP_PAR_GENERIC_NOTIF);
 	ck_assert(par && par->len == 1 && par->data[0] == 0xfa);
 	ck_assert_int_eq(sipi_hold_cpg(acm, true), -SIPI_ERR_INVAL);
+	/* and read back: retrieval, hold, neither, no CPG */
+	ck_assert_int_eq(sipi_cpg_hold(cpg), 0);
+	ck_assert_int_eq(sipi_hold_cpg(cpg, true), 0);
+	ck_assert_int_eq(sipi_cpg_hold(cpg), 1);
+	{
+		/* "call is diverting" (0x7b, extended) then remote hold, last */
+		static const uint8_t two[] = { 0x7b, 0xf9 };
+		static const uint8_t other[] = { 0xfb };
+
+		ck_assert_int_ge(isup_msg_set_param(cpg, ISUP_PAR_GENERIC_NOTIF, two, 2), 0);
+		ck_assert_int_eq(sipi_cpg_hold(cpg), 1);
+		ck_assert_int_ge(isup_msg_set_param(cpg, ISUP_PAR_GENERIC_NOTIF, other, 1), 0);
+		ck_assert_int_eq(sipi_cpg_hold(cpg), -SIPI_ERR_INVAL);
+		ck_assert_int_ge(isup_msg_del_param(cpg, ISUP_PAR_GENERIC_NOTIF), 0);
+		ck_assert_int_eq(sipi_cpg_hold(cpg), -SIPI_ERR_INVAL);
+	}
+	ck_assert_int_eq(sipi_cpg_hold(acm), -SIPI_ERR_INVAL);
 	talloc_free(cpg);
 	talloc_free(acm);
 }
