@@ -22,6 +22,7 @@ struct h248_wr {
 	bool pretty;
 	bool short_tokens;
 	unsigned int depth;
+	unsigned int version;	/*!< of the message: lists of ids are v3 */
 };
 
 static void h248_put(struct h248_wr *w, const char *s)
@@ -368,6 +369,31 @@ static bool h248_cmd_has_desc(const struct h248_cmd *c)
 	       c->stats.present || c->audit.present || c->sc.present || c->error.present || c->n_other;
 }
 
+/* termIDList = LSBRKT TerminationID 1*(COMMA TerminationID) RSBRKT (v3) */
+static void h248_term_list(struct h248_wr *w, const struct h248_cmd *c)
+{
+	size_t len = 1;
+	unsigned int i;
+
+	/* no longer than the parser reads back */
+	for (i = 0; i < c->n_term_ids && i < H248_TERM_IDS_MAX; i++)
+		len += (c->term_ids[i] ? strlen(c->term_ids[i]) : 0) + 1;
+	if (w->version < 3 || c->n_term_ids > H248_TERM_IDS_MAX || len > H248_TEXT_MAX) {
+		h248_invalid(w);
+		return;
+	}
+	h248_put(w, "[");
+	for (i = 0; i < c->n_term_ids; i++) {
+		if (!c->term_ids[i] || !h248_term_id_ok(c->term_ids[i]))
+			h248_invalid(w);
+		else
+			h248_put(w, c->term_ids[i]);
+		if (i + 1 < c->n_term_ids)
+			h248_put(w, ",");
+	}
+	h248_put(w, "]");
+}
+
 static void h248_cmd(struct h248_wr *w, const struct h248_cmd *c)
 {
 	bool first = true;
@@ -378,9 +404,13 @@ static void h248_cmd(struct h248_wr *w, const struct h248_cmd *c)
 		h248_put(w, "W-");
 	h248_tok(w, h248_cmd_tok(c->kind));
 	h248_eq(w);
-	if (!h248_term_id_ok(c->term_id))
-		h248_invalid(w);
-	h248_put(w, c->term_id);
+	if (c->n_term_ids > 1) {
+		h248_term_list(w, c);
+	} else {
+		if (!h248_term_id_ok(c->term_id))
+			h248_invalid(w);
+		h248_put(w, c->term_id);
+	}
 	if (!h248_cmd_has_desc(c))
 		return;
 	h248_open(w);
@@ -505,6 +535,7 @@ int h248_msg_encode(const struct h248_msg *msg, unsigned int flags, char *buf, s
 		.size = size,
 		.pretty = flags & H248_ENC_PRETTY,
 		.short_tokens = flags & H248_ENC_SHORT,
+		.version = msg->version,
 	};
 	const struct h248_trans *t;
 

@@ -5,7 +5,9 @@
  * Copyright (C) 2026 Tandem contributors
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <talloc.h>
 
 #include "mgcp/h248_msg.h"
@@ -161,4 +163,16 @@ const struct h248_error *h248_trans_first_error(const struct h248_trans *t)
 		}
 	}
 	return NULL;
+}
+
+void h248_timestamp_now(char *buf, size_t size)
+{
+	struct timespec ts;
+	struct tm tm;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	snprintf(buf, size, "%04d%02d%02dT%02d%02d%02d%02d", (tm.tm_year + 1900) % 10000, (tm.tm_mon + 1) % 100,
+		 tm.tm_mday % 100, tm.tm_hour % 100, tm.tm_min % 100, tm.tm_sec % 100,
+		 (int)(ts.tv_nsec / 10000000) % 100);
 }

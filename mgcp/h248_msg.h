@@ -33,8 +33,9 @@
 #define H248_CMDS_MAX 32
 /*! Most items in one pair of braces (descriptors, parameters, streams...). */
 #define H248_ITEMS_MAX 32
-/*! Deepest nesting of braces. */
-#define H248_DEPTH_MAX 12
+/*! Deepest nesting of braces (a v3 event with an embedded Events whose
+ *  event embeds Signals in turn needs 14). */
+#define H248_DEPTH_MAX 16
 /*! Most ranges in a TransactionResponseAck. */
 #define H248_ACKS_MAX 16
 /*! Longest token, name, value or termination id. */
@@ -43,6 +44,9 @@
 #define H248_MID_MAX 128
 /*! Longest quoted string (error text, reason) and verbatim bracket value. */
 #define H248_TEXT_MAX 256
+/*! Most TerminationIDs in a v3 termIDList "[a, b, ...]" (and no longer
+ *  than H248_TEXT_MAX written out). */
+#define H248_TERM_IDS_MAX 16
 /*! Longest Local or Remote descriptor (SDP) and DigitMap body. */
 #define H248_SDP_MAX 4096
 
@@ -115,6 +119,7 @@ enum h248_code {
 	H248_EC_UNSUPPORTED_MEDIA = 515,
 	H248_EC_BAD_MODE = 517,
 	H248_EC_HW_FAILURE = 529,
+	H248_EC_RESPONSE_TOO_BIG = 533,
 };
 
 /*! Error texts for the codes above: the one table of them. */
@@ -284,6 +289,10 @@ struct h248_cmd {
 	/*! Modem, Mux, DigitMap, EventBuffer, Packages and audit items, in order */
 	struct llist_head other;
 	unsigned int n_other;
+	/*! a v3 termIDList "[a, b, ...]" (read in replies only): every id,
+	 *  term_id being the first; 0 when the command names one id */
+	unsigned int n_term_ids;
+	char *term_ids[H248_TERM_IDS_MAX];
 };
 
 /*! One action: the commands for one context. */
@@ -389,6 +398,12 @@ int h248_error_set(void *parent, struct h248_error *e, unsigned int code, const 
 
 /*! Set a string field of a message object (talloc under @parent). */
 int h248_str_set(void *parent, char **field, const char *value);
+
+/*! Longest TimeStamp text, "yyyymmddThhmmsshh" (Annex B.2). */
+#define H248_TIMESTAMP_LEN 17
+
+/*! Now as an H.248 TimeStamp, UTC, into @buf of H248_TIMESTAMP_LEN + 1. */
+void h248_timestamp_now(char *buf, size_t size);
 
 /*! First transaction of the message, NULL when it has none. */
 struct h248_trans *h248_msg_first_trans(const struct h248_msg *msg);

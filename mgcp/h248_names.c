@@ -369,6 +369,7 @@ const struct value_string h248_code_names[] = {
 	{ H248_EC_UNSUPPORTED_MEDIA, "Unsupported Media Type" },
 	{ H248_EC_BAD_MODE, "Unsupported or invalid mode" },
 	{ H248_EC_HW_FAILURE, "Internal hardware failure in MG" },
+	{ H248_EC_RESPONSE_TOO_BIG, "Response exceeds maximum transport PDU size" },
 	{ 0, NULL }
 };
 

@@ -19,6 +19,7 @@ struct h248_pctx {
 	struct h248_err_detail *err;
 	const struct h248_item *at;	/*!< the item being read, for the line of a fault */
 	bool is_reply;		/*!< the transaction being read is a reply */
+	unsigned int version;	/*!< of the message, for the v3-only productions */
 };
 
 static int h248_bad(struct h248_pctx *p, int rc, const char *token)
@@ -67,7 +68,11 @@ bool h248_term_id_ok(const char *s)
 		return true;
 	if (*p == '*')
 		p++;
-	if (!isalpha((unsigned char)*p))
+	/* NAME starts with ALPHA in the ABNF, but other implementations name
+	 * physical terminations by digits ("11111111/00000000/00000000" in
+	 * Erlang/OTP's megaco, which its decoder reads): read them, and let
+	 * the gateway answer 430 for a name it does not have */
+	if (!isalnum((unsigned char)*p))
 		return false;
 	for (; *p && p != at; p++) {
 		if (!isalnum((unsigned char)*p) && !strchr("/*_$", *p))
@@ -440,6 +445,13 @@ static int h248_map_descriptor(struct h248_pctx *p, struct h248_cmd *cmd, struct
 		return h248_bad(p, -H248_ERR_DESCRIPTOR, it->name);
 	if (!h248_legal(tok, cmd->kind))
 		return h248_bad(p, -H248_ERR_NOT_LEGAL, it->name);
+	if (p->is_reply && !it->op && !it->braces &&
+	    (tok == H248_TOK_MEDIA || tok == H248_TOK_STATS || tok == H248_TOK_OBSERVED_EVENTS)) {
+		/* auditReturnItem: the token alone, an audited descriptor
+		 * that has nothing to return */
+		h248_keep(cmd, it, &cmd->other, &cmd->n_other);
+		return 0;
+	}
 	switch (tok) {
 	case H248_TOK_MEDIA:
 		return h248_map_media(p, cmd, it);
@@ -500,7 +512,84 @@ static bool h248_is_ctx_prop(const char *name)
 	return false;
 }
 
-/* A command: ["O-"] ["W-"] Token EQUAL TerminationID [LBRKT descriptors RBRKT] */
+static bool h248_is_lwsp(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* termIDList = LSBRKT TerminationID 1*(COMMA TerminationID) RSBRKT (v3):
+ * the ids of @v, as the lexer kept it with its brackets, into @ids. */
+static int h248_term_list(struct h248_pctx *p, const char *v, char ids[][H248_NAME_MAX + 1],
+			  unsigned int *n)
+{
+	size_t len = strlen(v), i = 1, start;
+
+	*n = 0;
+	if (len < 2 || v[len - 1] != ']')
+		return h248_bad(p, -H248_ERR_ID, v);
+	len--;
+	for (;;) {
+		while (i < len && h248_is_lwsp(v[i]))
+			i++;
+		start = i;
+		while (i < len && v[i] != ',' && !h248_is_lwsp(v[i]))
+			i++;
+		if (i - start > H248_NAME_MAX)
+			return h248_bad(p, -H248_ERR_TOO_LONG, v);
+		if (*n == H248_TERM_IDS_MAX)
+			return h248_bad(p, -H248_ERR_TOO_MANY, v);
+		memcpy(ids[*n], v + start, i - start);
+		ids[*n][i - start] = '\0';
+		if (!h248_term_id_ok(ids[*n]))
+			return h248_bad(p, -H248_ERR_ID, i > start ? ids[*n] : v);
+		(*n)++;
+		while (i < len && h248_is_lwsp(v[i]))
+			i++;
+		if (i == len)
+			break;
+		if (v[i] != ',')
+			return h248_bad(p, -H248_ERR_ID, v);
+		i++;
+	}
+	/* a list names two ids at least; one stands without brackets */
+	return *n >= 2 ? 0 : h248_bad(p, -H248_ERR_ID, v);
+}
+
+/* The TerminationID or, in a v3 reply, the termIDList of a command. */
+static int h248_cmd_ids(struct h248_pctx *p, struct h248_action *a, struct h248_item *it, int kind,
+			struct h248_cmd **out)
+{
+	char ids[H248_TERM_IDS_MAX][H248_NAME_MAX + 1];
+	unsigned int n = 0, i;
+	struct h248_cmd *cmd;
+	int rc;
+
+	if (it->value[0] == '[') {
+		if (p->version < 3)
+			return h248_bad(p, -H248_ERR_ID, it->value);
+		/* a request on a list would reach code that acts on one id */
+		if (!p->is_reply)
+			return h248_bad(p, -H248_ERR_UNSUPPORTED, it->name);
+		rc = h248_term_list(p, it->value, ids, &n);
+		if (rc < 0)
+			return rc;
+	} else {
+		if (strlen(it->value) > H248_NAME_MAX)
+			return h248_bad(p, -H248_ERR_TOO_LONG, it->name);
+		if (!h248_term_id_ok(it->value))
+			return h248_bad(p, -H248_ERR_ID, it->value);
+	}
+	cmd = h248_cmd_add(a, kind, n ? ids[0] : it->value);
+	if (!cmd)
+		return h248_bad(p, -H248_ERR_TOO_MANY, it->name);
+	for (i = 0; i < n; i++)
+		cmd->term_ids[i] = talloc_strdup(cmd, ids[i]);
+	cmd->n_term_ids = n;
+	*out = cmd;
+	return 0;
+}
+
+/* A command: ["O-"] ["W-"] Token EQUAL termIDList [LBRKT descriptors RBRKT] */
 static int h248_map_cmd(struct h248_pctx *p, struct h248_action *a, struct h248_item *it)
 {
 	const char *name = it->name;
@@ -526,13 +615,9 @@ static int h248_map_cmd(struct h248_pctx *p, struct h248_action *a, struct h248_
 	}
 	if (it->op != '=' || it->timestamp || it->body)
 		return h248_bad(p, -H248_ERR_SYNTAX, it->name);
-	if (strlen(it->value) > H248_NAME_MAX)
-		return h248_bad(p, -H248_ERR_TOO_LONG, it->name);
-	if (!h248_term_id_ok(it->value))
-		return h248_bad(p, -H248_ERR_ID, it->value);
-	cmd = h248_cmd_add(a, kind, it->value);
-	if (!cmd)
-		return h248_bad(p, -H248_ERR_TOO_MANY, it->name);
+	rc = h248_cmd_ids(p, a, it, kind, &cmd);
+	if (rc < 0)
+		return rc;
 	cmd->optional = optional;
 	cmd->wildcard = wildcard;
 	llist_for_each_entry_safe(c, tmp, &it->children, list) {
@@ -634,6 +719,31 @@ static int h248_map_acks(struct h248_pctx *p, struct h248_trans *t, struct h248_
 	return 0;
 }
 
+/* transactionReply = ReplyToken EQUAL TransactionID [SLASH segmentNumber
+ * [SLASH SegmentationCompleteToken]] ... (v3): true when @v is the id of a
+ * segment, which is read into @id. */
+static bool h248_reply_segment(const char *v, uint32_t *id)
+{
+	const char *slash = strchr(v, '/'), *end;
+	char first[11], no[6];
+	uint32_t seg;
+
+	if (!slash || slash - v >= (ptrdiff_t)sizeof(first))
+		return false;
+	memcpy(first, v, slash - v);
+	first[slash - v] = '\0';
+	end = strchr(slash + 1, '/');
+	if (end && strcasecmp(end + 1, "END"))
+		return false;
+	if (!end)
+		end = slash + strlen(slash);
+	if (end - slash - 1 >= (ptrdiff_t)sizeof(no))
+		return false;
+	memcpy(no, slash + 1, end - slash - 1);
+	no[end - slash - 1] = '\0';
+	return h248_uint32(no, &seg) && seg <= UINT16_MAX && h248_uint32(first, id);
+}
+
 static int h248_map_trans(struct h248_pctx *p, struct h248_msg *msg, struct h248_item *it)
 {
 	enum h248_trans_kind kind;
@@ -657,6 +767,14 @@ static int h248_map_trans(struct h248_pctx *p, struct h248_msg *msg, struct h248
 	else
 		return h248_bad(p, -H248_ERR_TRANS, it->name);
 
+	if (kind == H248_TRANS_REPLY && it->op == '=' && p->version >= 3 &&
+	    h248_reply_segment(it->value, &id)) {
+		/* a segmented reply (v3) would need reassembling: the
+		 * request it answers fails at once rather than timing out */
+		p->err->has_reply_id = true;
+		p->err->reply_id = id;
+		return h248_bad(p, -H248_ERR_UNSUPPORTED, it->name);
+	}
 	if (kind != H248_TRANS_ACK) {
 		if (it->op != '=' || !it->braces || !h248_uint32(it->value, &id) || it->timestamp)
 			return h248_bad(p, -H248_ERR_TRANS, it->name);
@@ -761,6 +879,7 @@ int h248_msg_parse(void *ctx, const char *buf, size_t len, struct h248_msg **out
 		goto fail;
 	}
 	msg = h248_msg_alloc(ctx, version, mid);
+	p.version = version;
 	it = llist_first_entry(&items, struct h248_item, list);
 	if (n == 1 && h248_tok_is(it->name, H248_TOK_ERROR)) {
 		rc = h248_map_error(&p, msg, it, &msg->error);

@@ -549,7 +549,7 @@ static const struct bad_case {
 	{ "transaction no braces", "!/1 [1.2.3.4]\nT=5", -H248_ERR_TRANS, 400, -1 },
 	{ "empty transaction", "!/1 [1.2.3.4]\nT=5{}", -H248_ERR_SYNTAX, 403, 5 },
 	{ "context id", "!/1 [1.2.3.4]\nT=6{C=x1{MF=a}}", -H248_ERR_ID, 410, 6 },
-	{ "termination id", "!/1 [1.2.3.4]\nT=7{C=-{MF=1a}}", -H248_ERR_ID, 410, 7 },
+	{ "termination id", "!/1 [1.2.3.4]\nT=7{C=-{MF=-a}}", -H248_ERR_ID, 410, 7 },
 	{ "unknown command", "!/1 [1.2.3.4]\nT=8{C=-{Frobnicate=a}}", -H248_ERR_COMMAND, 443, 8 },
 	{ "unknown action", "!/1 [1.2.3.4]\nT=8{C=-{Bogus}}", -H248_ERR_ACTION, 421, 8 },
 	{ "unknown descriptor", "!/1 [1.2.3.4]\nT=9{C=-{MF=a{Fancy{}}}}", -H248_ERR_DESCRIPTOR, 444, 9 },
@@ -686,6 +686,331 @@ START_TEST(test_parse_bounds)
 }
 END_TEST
 
+/* Parse @s that must fail: the error, with the detail in err. */
+static int parse_err(const char *s)
+{
+	struct h248_msg *msg = (void *)1;
+	int rc = h248_msg_parse(tt_ctx, s, strlen(s), &msg, &err);
+
+	ck_assert_ptr_null(msg);
+	return rc;
+}
+
+/* Interoperability: constructs that other implementations write, each in a
+ * message of the shape they use (checked against the Annex B ABNF of
+ * RFC 3525 and its v3 additions). */
+
+/* transactionList = 1*(transactionRequest / transactionReply /
+ * transactionPending / transactionResponseAck): no separator between them,
+ * and a TransactionResponseAck of several ranges. */
+START_TEST(test_interop_transactions)
+{
+	static const char s[] = "MEGACO/1 [192.0.2.9]:2944\n"
+				"Reply = 11 {\n\tContext = 40 {\n\t\tAdd = ep/7\n\t}\n}"
+				"Reply=12{Context=41{Subtract=ep/8}}"
+				"TransactionResponseAck {\n\t20-24,\n\t30\n}"
+				"TransactionResponseAck{31-33}"
+				"Pending = 13 { }\n"
+				"Transaction = 14 {\n\tContext = - {\n\t\tNotify = ep/9 {\n"
+				"\t\t\tObservedEvents = 5 {\n\t\t\t\t20260301T10203040:al/on\n\t\t\t}\n\t\t}\n\t}\n}";
+	static const enum h248_trans_kind kinds[] = {
+		H248_TRANS_REPLY, H248_TRANS_REPLY, H248_TRANS_ACK, H248_TRANS_ACK, H248_TRANS_PENDING,
+		H248_TRANS_REQUEST,
+	};
+	struct h248_msg *msg = parse_ok(s);
+	struct h248_trans *t;
+	struct h248_item *ev;
+	struct h248_cmd *c;
+	unsigned int i = 0;
+
+	ck_assert_uint_eq(msg->n_trans, ARRAY_SIZE(kinds));
+	llist_for_each_entry(t, &msg->trans, list) {
+		ck_assert_int_eq(t->kind, kinds[i]);
+		if (i == 2) {
+			ck_assert_uint_eq(t->n_acks, 2);
+			ck_assert_uint_eq(t->acks[0].first, 20);
+			ck_assert_uint_eq(t->acks[0].last, 24);
+			ck_assert_uint_eq(t->acks[1].first, 30);
+			ck_assert_uint_eq(t->acks[1].last, 30);
+		}
+		if (i == 5) {
+			ck_assert_uint_eq(t->id, 14);
+			c = llist_first_entry(&llist_first_entry(&t->actions, struct h248_action, list)->cmds,
+					      struct h248_cmd, list);
+			ev = llist_first_entry(&c->observed.items, struct h248_item, list);
+			ck_assert_str_eq(ev->timestamp, "20260301T10203040");
+			ck_assert_str_eq(ev->name, "al/on");
+		}
+		i++;
+	}
+	talloc_free(msg);
+	assert_roundtrip(s);
+}
+END_TEST
+
+/* actionRequest = CtxToken EQUAL ContextID LBRKT ((contextRequest [COMMA
+ * commandRequestList]) / commandRequestList) RBRKT, several in one
+ * transaction; contextProperty = topologyDescriptor / priority /
+ * EmergencyOffToken / EmergencyToken / iepsValue / contextAttrDescriptor,
+ * and contextAudit, in requests and replies. */
+START_TEST(test_interop_context_props)
+{
+	static const char s[] = "MEGACO/3 <mgc.example>:2944\n"
+				"Transaction = 600 {\n"
+				"  Context = 8 {\n"
+				"    Priority = 4,\n"
+				"    Emergency,\n"
+				"    Topology { ep/1, ep/2, oneway, ep/2, ep/3, isolate },\n"
+				"    IEPSCall = ON,\n"
+				"    ContextAttr { xc/mix = [ 1:8 ], xc/lvl = { 2, 3 } },\n"
+				"    ContextAudit { Topology, Priority, Emergency, IEPSCall },\n"
+				"    Add = ep/1,\n"
+				"    Add = ep/2 { Media { LocalControl { Mode = SendReceive } } }\n"
+				"  },\n"
+				"  Context = 9 { EmergencyOff, Subtract = ep/4 }\n"
+				"}";
+	static const char *const props[] = { "Priority", "Emergency", "Topology", "IEPSCall", "ContextAttr",
+					     "ContextAudit" };
+	static const char reply[] = "!/3 [192.0.2.1]:2944\nP=600{C=8{PR=4,EGO,TP{ep/1,ep/2,bothway},"
+				    "A=ep/1,A=ep/2,ER=502{\"not ready\"}},C=9{S=ep/4}}";
+	struct h248_msg *msg = parse_ok(s);
+	struct h248_trans *t = h248_msg_first_trans(msg);
+	struct h248_action *a = llist_first_entry(&t->actions, struct h248_action, list);
+	struct h248_action *b = llist_last_entry(&t->actions, struct h248_action, list);
+	struct h248_item *it;
+	unsigned int i;
+
+	ck_assert_uint_eq(t->n_actions, 2);
+	ck_assert_uint_eq(a->ctx_id, 8);
+	ck_assert_uint_eq(a->n_props, ARRAY_SIZE(props));
+	for (i = 0; i < ARRAY_SIZE(props); i++)
+		ck_assert_str_eq(item_name(&a->props, i), props[i]);
+	it = llist_first_entry(&a->props, struct h248_item, list);
+	ck_assert_str_eq(it->value, "4");
+	ck_assert_uint_eq(a->n_cmds, 2);
+	ck_assert_uint_eq(b->ctx_id, 9);
+	ck_assert_uint_eq(b->n_props, 1);
+	ck_assert_str_eq(item_name(&b->props, 0), "EmergencyOff");
+	ck_assert_uint_eq(b->n_cmds, 1);
+	talloc_free(msg);
+	assert_roundtrip(s);
+
+	msg = parse_ok(reply);
+	t = h248_msg_first_trans(msg);
+	a = llist_first_entry(&t->actions, struct h248_action, list);
+	ck_assert_uint_eq(a->n_props, 3);
+	ck_assert_uint_eq(a->n_cmds, 2);
+	ck_assert(a->error.present);
+	ck_assert_uint_eq(a->error.code, 502);
+	talloc_free(msg);
+	assert_roundtrip(reply);
+}
+END_TEST
+
+/* Productions that other implementations write and that parsed before:
+ * kept as regression inputs. */
+START_TEST(test_interop_forms)
+{
+	static const char *const v[] = {
+		/* digitMapDescriptor = DigitMapToken EQUAL ((LBRKT digitMapValue RBRKT) /
+		 * (digitMapName [LBRKT digitMapValue RBRKT])), timers first */
+		"MEGACO/1 <mg3.example>:2944\nTransaction = 21 {\n  Context = - {\n"
+		"    Modify = line/4 {\n      Events = 77 { al/on, dd/ce { DigitMap = plan4 } },\n"
+		"      Signals { cg/dt },\n      DigitMap = plan4 {\n        T:3,\n        S:20,\n"
+		"        L:45,\n        (0| 00|[2-8]xxxxxx|9xxx.|#xx)\n      }\n    }\n  }\n}",
+		"!/1 <mg3.example>\nT=22{C=-{MF=line/4{E=78{dd/ce{DM={Z:1,(xx|1xx)}}},DM={T:2,(x.)}}}}",
+		/* MgcIdToTry, Handoff, ServiceChangeInc; then ServiceChangeAddress as a
+		 * bare port (not both: serviceChangeParm of Annex B) */
+		"MEGACO/2 [192.0.2.30]\nTransaction = 31 {\n  Context = - {\n    ServiceChange = ROOT {\n"
+		"      Services {\n        Method = HandOff,\n        MgcIdToTry = <backup.example>:2944,\n"
+		"        Profile = lineGW/2,\n"
+		"        Reason = \"903 MGC Directed Change\",\n        ServiceChangeInc\n      }\n    }\n  }\n}",
+		"!/2 [192.0.2.30]\nT=37{C=-{SC=ROOT{SV{MT=RS,RE=\"901 Cold Boot\",AD=2950,PF=lineGW/2,V=2,"
+		"20260102T03040506}}}}",
+		/* Signals without braces (stop all signals), a SignalList, signal parameters */
+		"MEGACO/2 [192.0.2.30]:2944\nT=32{C=5{MF=line/1{SG},MF=line/2{SG{SignalList=9{cg/rt,"
+		"al/ri{SignalType=Brief,Duration=300,NotifyCompletion={TimeOut,IntByEvent},KeepActive}}}}}}",
+		/* Local with white space after the brace, SDP in CRLF lines */
+		"MEGACO/1 [192.0.2.30]:2944\nT=33{C=${A=rtp/$ {Media{Stream=1{LocalControl{Mode=ReceiveOnly,"
+		"nt/jit=40},Local { \r\nv=0\r\nc=IN IP4 $ \r\nm=audio $ RTP/AVP 8\r\n\r\n\t}}}}}}",
+		/* statistics with decimal values, in a reply */
+		"MEGACO/1 [192.0.2.30]:2944\nP=34{C=6{S=rtp/6{Media{Stream=1{Statistics{rtp/ps=1200,"
+		"rtp/pl=0.25,nt/dur=4000}}}},S=line/6{Statistics{nt/os=3210}}}}",
+		/* audit requests with nested Media, TerminationState, LocalControl, Stream */
+		"MEGACO/2 [192.0.2.30]:2944\nT=35{C=-{AV=line/7{Audit{Media{TerminationState{ServiceStates}}}},"
+		"AV=line/8{Audit{Media{Stream=2{LocalControl{Mode,ReservedValue,nt/jit}}}}},"
+		"AV=line/9{Audit{EventBuffer{tonedet/std{Stream=1}},Signals{SignalList=3{ct/ct}},"
+		"DigitMap=plan4,Packages{al-1}}}}}",
+		/* v3 event parameters: notify behaviour and embedded descriptors */
+		"MEGACO/3 [192.0.2.30]:2944\nT=36{C=-{MF=line/1{E=50{al/of{KeepActive,RegulatedNotify{Embed{"
+		"Signals{cg/rt{SPADirection=External,SPARequestID=9}},Events=51{al/on}}},"
+		"ResetEventsDescriptor},dd/ce{ImmediateNotify},al/fl{NeverNotify}}}}}",
+	};
+	struct h248_msg *msg;
+	struct h248_cmd *c;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(v); i++)
+		assert_roundtrip(v[i]);
+
+	msg = parse_ok(v[2]);
+	c = first_cmd(msg);
+	ck_assert_int_eq(c->sc.method, H248_SC_HANDOFF);
+	ck_assert_str_eq(c->sc.mgc_id, "<backup.example>:2944");
+	ck_assert_ptr_null(c->sc.address);
+	ck_assert_str_eq(c->sc.reason, "903 MGC Directed Change");
+	ck_assert_uint_eq(c->sc.n_other, 1);
+	ck_assert_str_eq(item_name(&c->sc.other, 0), "ServiceChangeInc");
+	talloc_free(msg);
+
+	msg = parse_ok(v[3]);
+	c = first_cmd(msg);
+	ck_assert_str_eq(c->sc.address, "2950");
+	ck_assert_uint_eq(c->sc.version, 2);
+	ck_assert_str_eq(c->sc.timestamp, "20260102T03040506");
+	talloc_free(msg);
+
+	msg = parse_ok(v[4]);
+	c = first_cmd(msg);
+	ck_assert(c->signals.present);
+	ck_assert(!c->signals.braces);
+	ck_assert_uint_eq(c->signals.n_items, 0);
+	talloc_free(msg);
+
+	msg = parse_ok(v[5]);
+	ck_assert_str_eq(first_stream(first_cmd(msg))->local, "v=0\r\nc=IN IP4 $ \r\nm=audio $ RTP/AVP 8");
+	talloc_free(msg);
+}
+END_TEST
+
+/* v3: termIDList = (TerminationID / LSBRKT TerminationID 1*(COMMA
+ * TerminationID) RSBRKT) in replies, e.g. the answer to a wildcard audit. */
+/* Physical terminations named by digits, as other implementations do
+ * (the ABNF wants a letter first): read, written back the same. */
+START_TEST(test_interop_digit_term_ids)
+{
+	struct h248_msg *m = parse_ok("MEGACO/1 [10.0.0.9]:55555\nTransaction = 4711 {\n Context = - {\n"
+				      "  Modify = 20000001/00000003/00000007 { Events = 9 { al/of } }\n }\n}\n");
+	const struct h248_action *a = llist_first_entry(&h248_msg_first_trans(m)->actions, struct h248_action, list);
+	const struct h248_cmd *c = llist_first_entry(&a->cmds, struct h248_cmd, list);
+	char buf[512];
+
+	ck_assert_str_eq(c->term_id, "20000001/00000003/00000007");
+	ck_assert_int_gt(h248_msg_encode(m, H248_ENC_SHORT, buf, sizeof(buf)), 0);
+	ck_assert_ptr_nonnull(strstr(buf, "MF=20000001/00000003/00000007{E=9{al/of}}"));
+	talloc_free(m);
+}
+END_TEST
+
+START_TEST(test_interop_term_list)
+{
+	static const char s[] = "MEGACO/3 [192.0.2.40]:2944\nReply = 70 {\n  Context = 12 {\n"
+				"    AuditValue = [\n      ep/1/1,\n      ep/1/2 , ep/2/1\n    ] {\n"
+				"      Events = 4 { al/of },\n      Media,\n      Statistics,\n      Error = 502 { }\n"
+				"    },\n    Modify = [ep/3,ep/4]\n  }\n}";
+	struct h248_msg *msg = parse_ok(s);
+	struct h248_cmd *c = first_cmd(msg);
+	struct h248_err_detail *e = &err;
+	char big[H248_TEXT_MAX * 2];
+	int i, n;
+
+	ck_assert_int_eq(c->kind, H248_CMD_AUDIT_VALUE);
+	ck_assert_uint_eq(c->n_term_ids, 3);
+	ck_assert_str_eq(c->term_id, "ep/1/1");
+	ck_assert_str_eq(c->term_ids[1], "ep/1/2");
+	ck_assert_str_eq(c->term_ids[2], "ep/2/1");
+	/* auditReturnItem: the audited descriptors with nothing to return */
+	ck_assert(!c->media.present);
+	ck_assert_uint_eq(c->n_other, 2);
+	ck_assert_str_eq(item_name(&c->other, 0), "Media");
+	ck_assert_str_eq(item_name(&c->other, 1), "Statistics");
+	ck_assert(c->error.present);
+	ck_assert_int_gt(h248_msg_encode(msg, H248_ENC_SHORT, out, sizeof(out)), 0);
+	ck_assert_str_eq(out, "!/3 [192.0.2.40]:2944\nP=70{C=12{AV=[ep/1/1,ep/1/2,ep/2/1]{E=4{al/of},Media,"
+			      "Statistics,ER=502{}},MF=[ep/3,ep/4]}}");
+	assert_roundtrip(s);
+	/* the builder writes a list in v3 only */
+	msg->version = 2;
+	ck_assert_int_eq(h248_msg_encode(msg, 0, out, sizeof(out)), -H248_ERR_INVAL);
+	talloc_free(msg);
+
+	/* a request on a list would be carried out on its first id only */
+	ck_assert_int_eq(parse_err("!/3 m\nT=71{C=1{MF=[a/1,a/2]{SG{}}}}"),
+			 -H248_ERR_UNSUPPORTED);
+	ck_assert_uint_eq(e->code, H248_EC_NOT_IMPLEMENTED);
+	ck_assert(e->has_trans_id);
+	ck_assert_uint_eq(e->trans_id, 71);
+	ck_assert_str_eq(e->token, "MF");
+	/* before v3 there are no lists; a list names two ids at least */
+	ck_assert_int_eq(parse_err("!/2 m\nP=72{C=1{A=[a/1,a/2]}}"), -H248_ERR_ID);
+	ck_assert_int_eq(parse_err("!/2 m\nP=72{C=1{A=[abcdefghijklmnopqrstuvwxyz/1,abcdefghijklmnopqrstuvwxyz/2,"
+				   "abcdefghijklmnopqrstuvwxyz/3]}}"), -H248_ERR_ID);
+	ck_assert_int_eq(parse_err("!/3 m\nP=72{C=1{A=[a/1]}}"), -H248_ERR_ID);
+	ck_assert_int_eq(parse_err("!/3 m\nP=72{C=1{A=[a/1,,a/2]}}"), -H248_ERR_ID);
+	ck_assert_int_eq(parse_err("!/3 m\nP=72{C=1{A=[a/1 a/2]}}"), -H248_ERR_ID);
+	ck_assert_int_eq(parse_err("!/3 m\nP=72{C=1{A=[a/1,9-x]}}"), -H248_ERR_ID);
+	ck_assert_str_eq(e->token, "9-x");
+	ck_assert_int_eq(parse_err("!/3 m\nP=72{C=1{A=[a/1,a/2]:9}}"), -H248_ERR_ID);
+	ck_assert(e->has_reply_id);
+	/* bounds: H248_TERM_IDS_MAX ids, each no longer than a name */
+	n = sprintf(big, "!/3 m\nP=73{C=1{A=[");
+	for (i = 0; i <= H248_TERM_IDS_MAX; i++)
+		n += sprintf(big + n, "%sa%d", i ? "," : "", i);
+	n += sprintf(big + n, "]}}");
+	ck_assert_int_eq(parse_err(big), -H248_ERR_TOO_MANY);
+	n = sprintf(big, "!/3 m\nP=73{C=1{A=[a/1,");
+	memset(big + n, 'b', H248_NAME_MAX + 1);
+	n += H248_NAME_MAX + 1;
+	n += sprintf(big + n, "]}}");
+	ck_assert_int_eq(parse_err(big), -H248_ERR_TOO_LONG);
+	ck_assert_uint_eq(e->code, H248_EC_RESOURCES);
+	/* the audit return items stay descriptors in a request */
+	ck_assert_int_eq(parse_err("!/3 m\nT=74{C=1{MF=a/1{Media}}}"), -H248_ERR_SYNTAX);
+	ck_assert_uint_eq(e->code, H248_EC_SYNTAX_TRANS);
+}
+END_TEST
+
+/* v3 transactionReply = ReplyToken EQUAL TransactionID [SLASH segmentNumber
+ * [SLASH SegmentationCompleteToken]]: not reassembled, so refused with 501,
+ * but with the id of the request that it answers. */
+START_TEST(test_interop_segmented_reply)
+{
+	static const char *const segs[] = {
+		"MEGACO/3 [192.0.2.50]:2944\nReply = 4000/1 {\n  Context = 3 { Add = ep/1 }\n}",
+		"MEGACO/3 [192.0.2.50]:2944\nReply = 4000/65535/END {\n  Context = 3 { Add = ep/1 }\n}",
+		"!/3 [192.0.2.50]:2944\nP=4000/2/end{C=3{A=ep/1}}",
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(segs); i++) {
+		ck_assert_int_eq(parse_err(segs[i]),
+				 -H248_ERR_UNSUPPORTED);
+		ck_assert_uint_eq(err.code, H248_EC_NOT_IMPLEMENTED);
+		ck_assert(err.has_reply_id);
+		ck_assert_uint_eq(err.reply_id, 4000);
+		ck_assert(!err.has_trans_id);
+	}
+	/* not segments: a bad segment number, another word, before v3 */
+	ck_assert_int_eq(parse_err("!/3 m\nP=9/65536{C=3{A=e}}"), -H248_ERR_TRANS);
+	ck_assert_int_eq(parse_err("!/3 m\nP=9/1/ALL{C=3{A=e}}"), -H248_ERR_TRANS);
+	ck_assert_int_eq(parse_err("!/2 m\nP=9/1{C=3{A=e}}"), -H248_ERR_TRANS);
+	ck_assert_int_eq(parse_err("!/3 m\nT=9/1{C=3{A=e}}"), -H248_ERR_TRANS);
+}
+END_TEST
+
+/* An event whose embedded Events has an event embedding Signals in turn
+ * (v3 secondEventParameter): 14 levels of braces. */
+START_TEST(test_interop_deep_embed)
+{
+	static const char s[] = "!/3 [192.0.2.60]:2944\nT=80{C=-{MF=ep/1{E=81{al/on{Stream=1,RegulatedNotify{"
+				"Embed{Signals{cg/rt{SPADirection=External}},E=82{al/of{Stream=2,RegulatedNotify{"
+				"Embed{SG{al/ri{NC={TO,IBE},SPADirection=Both}}}},ResetEventsDescriptor}}}},"
+				"ResetEventsDescriptor}}}}}";
+
+	assert_roundtrip(s);
+}
+END_TEST
+
 START_TEST(test_names)
 {
 	ck_assert_str_eq(get_value_string(h248_cmd_names, H248_CMD_AUDIT_CAP), "AuditCapability");
@@ -715,5 +1040,12 @@ int main(void)
 	tcase_add_test(tc, test_error_detail);
 	tcase_add_test(tc, test_parse_bounds);
 	tcase_add_test(tc, test_names);
+	tcase_add_test(tc, test_interop_transactions);
+	tcase_add_test(tc, test_interop_context_props);
+	tcase_add_test(tc, test_interop_forms);
+	tcase_add_test(tc, test_interop_term_list);
+	tcase_add_test(tc, test_interop_digit_term_ids);
+	tcase_add_test(tc, test_interop_segmented_reply);
+	tcase_add_test(tc, test_interop_deep_embed);
 	return tt_run(s);
 }
