@@ -552,6 +552,17 @@ unsigned int h248_tl_outstanding(const struct h248_tl *tl)
 	return tl->n_out;
 }
 
+void h248_tl_forget_received(struct h248_tl *tl)
+{
+	struct h248_tl_in *i, *tmp;
+
+	llist_for_each_entry_safe(i, tmp, &tl->in, list) {
+		llist_del(&i->list);
+		tl->n_in--;
+		talloc_free(i);
+	}
+}
+
 struct osmo_tdef *h248_tl_tdefs_alloc(void *ctx, const struct osmo_tdef *extra)
 {
 	struct osmo_tdef *t;

@@ -120,3 +120,7 @@ void h248_tl_rx(struct h248_tl *tl, const char *buf, size_t len);
 
 /*! Requests of ours awaiting a reply. */
 unsigned int h248_tl_outstanding(const struct h248_tl *tl);
+
+/*! Forget the requests received and the replies kept for their duplicates:
+ *  another peer took over, whose transaction ids are its own (Annex D.1). */
+void h248_tl_forget_received(struct h248_tl *tl);

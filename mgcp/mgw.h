@@ -43,6 +43,8 @@
 #define MGW_NTFY_PENDING_MAX 64
 /*! Times an NTFY is sent before it is given up. */
 #define MGW_NTFY_TRIES 5
+/*! DTMF digits kept between a NTFY and the next RQNT; beyond, the oldest go. */
+#define MGW_QUARANTINE_MAX 16
 /*! Responses kept for retransmitted commands (RFC 3435 3.5). */
 #define MGW_TRANS_CACHE_MAX 1024
 
@@ -124,6 +126,7 @@ struct mgw_endpoint;
 struct mgw_xcode;
 struct mgw_chan;
 struct mgw_span;
+struct mgw_tone;
 struct mgw_h248;
 
 /*! One RTP connection of an endpoint. */
@@ -168,6 +171,9 @@ struct mgw_conn {
 	uint32_t rtcp_expected_prior, rtcp_received_prior;
 	uint32_t last_sr_ntp;		/*!< middle 32 bits of the last SR's NTP time */
 	struct timespec last_sr_at;	/*!< when it arrived */
+	/*! H.248 Signals: sent in its RTP instead of the timeslot's audio
+	 *  (ds/e1 endpoints only); a talloc child of the connection */
+	struct mgw_tone *tone;
 };
 
 /*! An endpoint: rtpbridge/N joins its two connections; ds/e1-S/T joins
@@ -185,8 +191,18 @@ struct mgw_endpoint {
 	char request_id[MGCP_ID_MAX + 1];
 	bool has_notified_entity;
 	struct sockaddr_in notified_entity;
+	/*! RQNT's QuarantineHandling (RFC 3435 4.4.1): loop keeps the request
+	 *  armed after a NTFY; step (the default) spends it, and the digits
+	 *  heard until the next RQNT wait in the quarantine list */
+	bool dtmf_loop;
+	bool dtmf_spent;
+	char quarantine[MGW_QUARANTINE_MAX + 1];
 	/*! carries an H.248 context (mgcp/mgw_h248.h): MGCP commands leave it alone */
 	bool h248;
+	/*! H.248 Signals: played into the timeslot instead of its media */
+	struct mgw_tone *tone;
+	/*! H.248: taken out of service by the controller's ServiceChange */
+	bool h248_oos;
 };
 
 /*! The gateway. */

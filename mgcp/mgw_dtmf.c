@@ -12,9 +12,13 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "mgcp/mgw_dtmf.h"
+#include "mgcp/mgw_g711.h"
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 /* RFC 4733 3.2: events 0-9, *, #, A-D */
 static const char dtmf_chars[MGW_DTMF_EVENTS + 1] = "0123456789*#ABCD";
@@ -83,6 +87,28 @@ bool mgw_dtmf_gen_active(const struct mgw_dtmf_gen *g)
 	return g->event >= 0;
 }
 
+/* The one oscillator: sample @n of @f1 + @f2 (Hz, 0: absent), each at
+ * DTMF_GEN_AMP. */
+static int16_t osc_sample(double f1, double f2, uint32_t n)
+{
+	double t = n / 8000.0, v = 0;
+
+	if (f1 > 0)
+		v += sin(2 * M_PI * f1 * t);
+	if (f2 > 0)
+		v += sin(2 * M_PI * f2 * t);
+	return lrint(DTMF_GEN_AMP * v);
+}
+
+int mgw_dtmf_freqs(int event, uint16_t *f1, uint16_t *f2)
+{
+	if (event < 0 || event >= MGW_DTMF_EVENTS)
+		return -1;
+	*f1 = dtmf_row_hz[dtmf_pos[event] / 4];
+	*f2 = dtmf_col_hz[dtmf_pos[event] % 4];
+	return 0;
+}
+
 void mgw_dtmf_gen_fill(struct mgw_dtmf_gen *g, int16_t *pcm, size_t n)
 {
 	double fr, fc;
@@ -92,15 +118,90 @@ void mgw_dtmf_gen_fill(struct mgw_dtmf_gen *g, int16_t *pcm, size_t n)
 		return;
 	fr = dtmf_row_hz[dtmf_pos[g->event] / 4];
 	fc = dtmf_col_hz[dtmf_pos[g->event] % 4];
-	for (i = 0; i < n && g->n < g->limit; i++, g->n++) {
-		double t = g->n / 8000.0;
-
-		pcm[i] = lrint(DTMF_GEN_AMP * (sin(2 * M_PI * fr * t) + sin(2 * M_PI * fc * t)));
-	}
+	for (i = 0; i < n && g->n < g->limit; i++, g->n++)
+		pcm[i] = osc_sample(fr, fc, g->n);
 	if (g->n >= g->limit) {
 		/* keep rtp_ts and ended: a late repeat of the end must not restart it */
 		g->event = -1;
 	}
+}
+
+void mgw_tone_start(struct mgw_tone *t, const struct mgw_tone_spec *spec, uint32_t limit, const char *label)
+{
+	memset(t, 0, sizeof(*t));
+	if (!spec->n_segs || spec->n_segs > MGW_TONE_SEGS_MAX)
+		return;
+	t->spec = *spec;
+	t->limit = limit;
+	t->active = true;
+	snprintf(t->label, sizeof(t->label), "%s", label ? label : "");
+}
+
+bool mgw_tone_active(const struct mgw_tone *t)
+{
+	return t && t->active;
+}
+
+/* The stretch of the cadence that sample @n falls in. */
+static const struct mgw_tone_seg *tone_seg(const struct mgw_tone_spec *s, uint32_t n)
+{
+	uint32_t cycle = 0, pos;
+	unsigned int i;
+
+	for (i = 0; i < s->n_segs; i++) {
+		/* a stretch for ever ends the cadence */
+		if (!s->segs[i].ms)
+			break;
+		cycle += s->segs[i].ms * 8u;
+	}
+	if (i < s->n_segs && cycle == 0)
+		return &s->segs[0];
+	pos = cycle ? n % cycle : 0;
+	for (i = 0; i < s->n_segs; i++) {
+		if (!s->segs[i].ms || pos < s->segs[i].ms * 8u)
+			return &s->segs[i];
+		pos -= s->segs[i].ms * 8u;
+	}
+	return &s->segs[s->n_segs - 1];
+}
+
+bool mgw_tone_fill(struct mgw_tone *t, int16_t *pcm, size_t n)
+{
+	size_t i;
+
+	if (!mgw_tone_active(t))
+		return false;
+	for (i = 0; i < n; i++) {
+		const struct mgw_tone_seg *sg;
+
+		if (t->limit && t->n >= t->limit) {
+			/* the rest of this frame is silence: media resumes with the next */
+			pcm[i] = 0;
+			t->active = false;
+			continue;
+		}
+		sg = tone_seg(&t->spec, t->n);
+		pcm[i] = osc_sample(sg->f1, sg->f2, t->n);
+		t->n++;
+	}
+	return true;
+}
+
+bool mgw_tone_fill_alaw(struct mgw_tone *t, uint8_t *alaw, size_t n)
+{
+	int16_t pcm[256];
+
+	if (!mgw_tone_active(t))
+		return false;
+	while (n) {
+		size_t k = n > ARRAY_LEN(pcm) ? ARRAY_LEN(pcm) : n;
+
+		mgw_tone_fill(t, pcm, k);
+		mgw_g711_encode_buf(true, pcm, k, alaw);
+		alaw += k;
+		n -= k;
+	}
+	return true;
 }
 
 /* Mean square of the component at @hz in @x (Goertzel). */

@@ -52,6 +52,45 @@ void mgw_dtmf_gen_fill(struct mgw_dtmf_gen *g, int16_t *pcm, size_t n);
 /*! Whether a tone is playing. */
 bool mgw_dtmf_gen_active(const struct mgw_dtmf_gen *g);
 
+/*! Most stretches in one tone's cadence. */
+#define MGW_TONE_SEGS_MAX 8
+
+/*! One stretch of a tone: up to two frequencies (0: none, both 0 is
+ *  silence) for @ms milliseconds (0: for ever). */
+struct mgw_tone_seg {
+	uint16_t f1, f2;
+	uint16_t ms;
+};
+
+/*! A tone: its stretches, played over and over (H.248 signals, MGCP has
+ *  its own digits above). */
+struct mgw_tone_spec {
+	uint8_t n_segs;
+	struct mgw_tone_seg segs[MGW_TONE_SEGS_MAX];
+};
+
+/*! A tone being played, on the same oscillator as the DTMF generator. */
+struct mgw_tone {
+	bool active;
+	struct mgw_tone_spec spec;
+	uint32_t n;		/*!< samples played */
+	uint32_t limit;		/*!< stop after this many; 0: until stopped */
+	char label[16];		/*!< what it is, for VTY and audits ("cg/rt") */
+};
+
+/*! The two frequencies of DTMF event @event (0..15); -1 when no digit. */
+int mgw_dtmf_freqs(int event, uint16_t *f1, uint16_t *f2);
+/*! Start @spec on @t for @limit samples (0: until stopped), replacing
+ *  what played. */
+void mgw_tone_start(struct mgw_tone *t, const struct mgw_tone_spec *spec, uint32_t limit, const char *label);
+/*! Whether @t (may be NULL) plays. */
+bool mgw_tone_active(const struct mgw_tone *t);
+/*! Overwrite @n samples of @pcm with the tone; false (and @pcm untouched)
+ *  when it does not play. */
+bool mgw_tone_fill(struct mgw_tone *t, int16_t *pcm, size_t n);
+/*! The same for @n A-law octets, the form of a timeslot. */
+bool mgw_tone_fill_alaw(struct mgw_tone *t, uint8_t *alaw, size_t n);
+
 /*! Goertzel detector state. */
 struct mgw_dtmf_det {
 	int16_t block[MGW_DTMF_BLOCK];

@@ -1,11 +1,14 @@
 /* NTFY of detected DTMF digits (RFC 3435 2.3.4), retransmitted with the
  * same transaction id every X1 until the call agent answers (3.5), at most
- * MGW_NTFY_TRIES times, at most MGW_NTFY_PENDING_MAX outstanding.
+ * MGW_NTFY_TRIES times, at most MGW_NTFY_PENDING_MAX outstanding.  A
+ * request in step mode is spent by its NTFY: later digits wait in the
+ * endpoint's quarantine list for the next RQNT (4.4.1).
  *
  * Copyright (C) 2026 Tandem contributors
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <stdio.h>
+#include <string.h>
 
 #include <talloc.h>
 
@@ -97,7 +100,21 @@ void mgw_endp_notify_digit(struct mgw_endpoint *ep, char digit)
 		mgw_h248_notify_digit(mgw->h248, ep, digit);
 		return;
 	}
-	if (ev < 0 || !(ep->dtmf_notify & (1u << ev)) || !ep->has_notified_entity)
+	if (ev < 0)
+		return;
+	if (ep->dtmf_spent) {
+		/* step by step: kept for the next request (RFC 3435 4.4.1) */
+		size_t len = strlen(ep->quarantine);
+
+		if (len == MGW_QUARANTINE_MAX) {
+			mgw_ctr_inc(mgw, MGW_CTR_NTFY_FAIL);
+			memmove(ep->quarantine, ep->quarantine + 1, --len);
+		}
+		ep->quarantine[len] = digit;
+		ep->quarantine[len + 1] = '\0';
+		return;
+	}
+	if (!(ep->dtmf_notify & (1u << ev)) || !ep->has_notified_entity)
 		return;
 	snprintf(endpoint, sizeof(endpoint), "%s@%s", ep->name, mgw->cfg.domain);
 	snprintf(observed, sizeof(observed), "D/%c", digit);
@@ -134,5 +151,7 @@ void mgw_endp_notify_digit(struct mgw_endpoint *ep, char digit)
 	mgw_mgcp_send_raw(mgw, n->buf, n->len, &n->to);
 	ntfy_schedule(n);
 	mgw_ctr_inc(mgw, MGW_CTR_NTFY_TX);
+	/* the request is spent unless it loops */
+	ep->dtmf_spent = !ep->dtmf_loop;
 	LOGP(DMGW, LOGL_INFO, "%s: NTFY %u O: %s (request %s)\n", ep->name, n->trans_id, observed, ep->request_id);
 }

@@ -11,7 +11,12 @@
  * detected then goes in its own NTFY with ObservedEvents "D/<digit>" to
  * the NotifiedEntity (N:, an IPv4 address,
  * port 2727 by default) or else to whoever sent the RQNT, retransmitted
- * until answered; the request stays armed until the next RQNT replaces it.
+ * until answered.  QuarantineHandling (Q:, RFC 3435 3.2.2.12, 4.4.1):
+ * "step" (the default) spends the request with its first NTFY, and the
+ * digits heard until the next RQNT go to the quarantine list; "loop" keeps
+ * it armed until the next RQNT replaces it.  The next RQNT processes the
+ * quarantined digits against its own events ("process", the default) or
+ * drops them ("discard").
  *
  * Copyright (C) 2026 Tandem contributors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -207,10 +212,44 @@ static int parse_signals(const char *s, uint8_t *events, unsigned int max)
 	return n;
 }
 
+/* QuarantineHandling "process, loop": false when a value is unknown. */
+static bool parse_quarantine(const char *q, bool *discard, bool *loop)
+{
+	static const char *const words[] = { "process", "discard", "step", "loop" };
+	const char *e;
+	size_t n, i;
+
+	*discard = *loop = false;
+	while (q && *q) {
+		while (*q == ' ' || *q == ',')
+			q++;
+		for (e = q; *e && *e != ','; e++)
+			;
+		for (n = e - q; n && q[n - 1] == ' '; n--)
+			;
+		if (!n)
+			break;
+		for (i = 0; i < ARRAY_SIZE(words); i++)
+			if (strlen(words[i]) == n && !strncasecmp(q, words[i], n))
+				break;
+		if (i == ARRAY_SIZE(words))
+			return false;
+		if (i < 2)
+			*discard = i == 1;
+		else
+			*loop = i == 3;
+		q = e;
+	}
+	return true;
+}
+
 unsigned int mgw_rqnt_apply(struct mgw *mgw, struct mgw_endpoint *ep, const struct mgcp_msg *cmd, const char **why)
 {
 	const char *r = mgcp_msg_get_other(cmd, "R"), *s = mgcp_msg_get_other(cmd, "S");
+	char quarantine[MGW_QUARANTINE_MAX + 1];
 	struct sockaddr_in ne = mgw->cmd_from;
+	bool discard, loop;
+	size_t i;
 	uint8_t signals[MGW_CHAN_SIGNALS_MAX];
 	struct mgw_chan *chan = NULL;
 	int n_signals = 0;
@@ -240,13 +279,25 @@ unsigned int mgw_rqnt_apply(struct mgw *mgw, struct mgw_endpoint *ep, const stru
 		*why = "NotifiedEntity must be an IPv4 address";
 		return MGCP_RC_PROTOCOL_ERROR;
 	}
+	if (!parse_quarantine(mgcp_msg_get_other(cmd, "Q"), &discard, &loop)) {
+		*why = "QuarantineHandling is process, discard, step or loop";
+		return MGCP_RC_INVALID_PARAM;
+	}
 	if (chan && n_signals > 0)
 		mgw_chan_play_digits(chan, signals, n_signals);
 	ep->dtmf_notify = bits;
 	osmo_strlcpy(ep->request_id, cmd->request_id, sizeof(ep->request_id));
 	ep->notified_entity = ne;
 	ep->has_notified_entity = true;
+	ep->dtmf_loop = loop;
+	ep->dtmf_spent = false;
 	if (bits)
-		LOGP(DMGW, LOGL_INFO, "%s: digits 0x%04x armed, request %s\n", ep->name, bits, ep->request_id);
+		LOGP(DMGW, LOGL_INFO, "%s: digits 0x%04x armed (%s), request %s\n", ep->name, bits,
+		     loop ? "loop" : "step", ep->request_id);
+	/* what was heard since the last NTFY meets the new request, in order */
+	osmo_strlcpy(quarantine, ep->quarantine, sizeof(quarantine));
+	ep->quarantine[0] = '\0';
+	for (i = 0; !discard && quarantine[i]; i++)
+		mgw_endp_notify_digit(ep, quarantine[i]);
 	return 0;
 }

@@ -55,6 +55,13 @@ static const struct rate_ctr_desc mgw_h248_ctr_desc[] = {
 	[MGW_H248_CTR_ERR_UNKNOWN_PARAM] = { "err:446", "Answered 446 unsupported or unknown parameter" },
 	[MGW_H248_CTR_NOTIFY_TX] = { "notify:tx", "Notify of an observed event sent" },
 	[MGW_H248_CTR_NOTIFY_FAIL] = { "notify:fail", "Notify not sent, never answered or answered with an Error" },
+	[MGW_H248_CTR_SIGNAL_OK] = { "signal:ok", "Signals descriptor applied (tone started or stopped)" },
+	[MGW_H248_CTR_ERR_NO_SUCH_SIGNAL] = { "err:452", "Answered 452 no such signal in this package" },
+	[MGW_H248_CTR_SC_RX] = { "sc:rx", "ServiceChange requests of the controller executed" },
+	[MGW_H248_CTR_HANDOFF] = { "sc:handoff", "Registering with another controller (MgcIdToTry)" },
+	[MGW_H248_CTR_SC_ADDRESS] = { "sc:address", "Controller moved to its ServiceChangeAddress" },
+	[MGW_H248_CTR_MOVE_OK] = { "move:ok", "Move executed" },
+	[MGW_H248_CTR_AUDITCAP_OK] = { "auditcap:ok", "AuditCapabilities answered (also in audit:ok)" },
 };
 
 static const struct rate_ctr_group_desc mgw_h248_ctrg_desc = {
@@ -103,22 +110,13 @@ struct mgw_h248 *mgw_h248_alloc(struct mgw *mgw)
 	return h;
 }
 
-static int ctrl_addr(const struct mgw_h248 *h, struct sockaddr_in *sin)
-{
-	memset(sin, 0, sizeof(*sin));
-	sin->sin_family = AF_INET;
-	sin->sin_port = htons(h->cfg.ctrl_port);
-	if (!h->cfg.ctrl_ip || inet_pton(AF_INET, h->cfg.ctrl_ip, &sin->sin_addr) != 1)
-		return -EINVAL;
-	return 0;
-}
-
 static int h248_send(void *priv, const char *buf, size_t len)
 {
 	struct mgw_h248 *h = priv;
 	struct sockaddr_in to;
 
-	if (ctrl_addr(h, &to) < 0 || h->ofd.fd < 0)
+	/* the controller, or where it sent us (mgw_h248_handoff.c) */
+	if (mgw_h248_dest(h, &to) < 0 || h->ofd.fd < 0)
 		return -ENOTCONN;
 	if (sendto(h->ofd.fd, buf, len, 0, (struct sockaddr *)&to, sizeof(to)) < 0)
 		return -errno;
@@ -139,14 +137,14 @@ static int h248_read_cb(struct osmo_fd *ofd, unsigned int what)
 {
 	struct mgw_h248 *h = ofd->data;
 	char buf[H248_MSG_MAX + 1];
-	struct sockaddr_in from, ctrl;
+	struct sockaddr_in from;
 	socklen_t fl = sizeof(from);
 	ssize_t n;
 
 	n = recvfrom(ofd->fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl);
 	if (n < 0)
 		return 0;
-	if (ctrl_addr(h, &ctrl) < 0 || from.sin_addr.s_addr != ctrl.sin_addr.s_addr || from.sin_port != ctrl.sin_port) {
+	if (!mgw_h248_from_ctrl(h, &from)) {
 		char ip[INET_ADDRSTRLEN];
 
 		inet_ntop(AF_INET, &from.sin_addr, ip, sizeof(ip));
@@ -156,7 +154,9 @@ static int h248_read_cb(struct osmo_fd *ofd, unsigned int what)
 		return 0;
 	}
 	/* a datagram longer than any message is cut by recvfrom: the parser refuses it */
+	h->rx_from = &from;
 	h248_tl_rx(h->tl, buf, (size_t)n);
+	h->rx_from = NULL;
 	return 0;
 }
 
@@ -182,6 +182,7 @@ int mgw_h248_start(struct mgw_h248 *h)
 	osmo_tdef_for_each(d, h->tl->tdefs)
 		d->val = osmo_tdef_get_entry(h->tdefs, d->T)->val;
 	h->next_ctx_id = 0;
+	mgw_h248_ctrl_reset(h);
 	LOGP(DMGW, LOGL_NOTICE, "H.248 version %u on %s, controller %s:%u\n", h->cfg.version, mid, h->cfg.ctrl_ip,
 	     h->cfg.ctrl_port);
 	return mgw_h248_reg_start(h);

@@ -27,6 +27,7 @@
 
 struct mgw;
 struct mgw_conn;
+struct sockaddr_in;
 struct mgw_endpoint;
 struct vty;
 
@@ -71,6 +72,13 @@ enum mgw_h248_ctr {
 	MGW_H248_CTR_ERR_UNKNOWN_PARAM,	/*!< 446 */
 	MGW_H248_CTR_NOTIFY_TX,		/*!< Notify of an observed event sent */
 	MGW_H248_CTR_NOTIFY_FAIL,	/*!< Notify not sent, unanswered or refused */
+	MGW_H248_CTR_SIGNAL_OK,		/*!< Signals descriptor applied */
+	MGW_H248_CTR_ERR_NO_SUCH_SIGNAL, /*!< 452 */
+	MGW_H248_CTR_SC_RX,		/*!< ServiceChange of the controller's executed */
+	MGW_H248_CTR_HANDOFF,		/*!< registering with another controller (MgcIdToTry) */
+	MGW_H248_CTR_SC_ADDRESS,	/*!< controller moved to its ServiceChangeAddress */
+	MGW_H248_CTR_MOVE_OK,
+	MGW_H248_CTR_AUDITCAP_OK,
 };
 
 /*! Timers of the gateway side, in the "h248" group beside the transaction
@@ -112,6 +120,7 @@ enum mgw_h248_state {
 	MGW_H248_ST_REGISTERING,	/*!< ServiceChange sent, no reply yet */
 	MGW_H248_ST_IN_SERVICE,
 	MGW_H248_ST_DISCONNECTED,	/*!< no reply: retry after T10 */
+	MGW_H248_ST_HANDOFF,		/*!< sent elsewhere: register there once our reply is out */
 };
 
 /*! Configuration (VTY and config file). */
@@ -136,6 +145,25 @@ struct mgw_h248 {
 	uint32_t next_ctx_id;
 	uint32_t next_rtp_id;
 	char reason[H248_TEXT_MAX + 1];	/*!< ServiceChange reply seen last */
+	/*! where our requests go when not to the configured controller
+	 *  (ServiceChangeAddress, MgcIdToTry, Handoff); "" / 0: configured */
+	char peer_ip[16];
+	uint16_t peer_port;
+	/*! the controller we registered with (MgcIdToTry, Handoff), whose
+	 *  datagrams we read beside the peer's; "" / 0: the configured one */
+	char assoc_ip[16];
+	uint16_t assoc_port;
+	/*! while a datagram is taken: its source, where replies go (7.2.8) */
+	const struct sockaddr_in *rx_from;
+	/*! where MgcIdToTry or a Handoff sends us next, and how */
+	char next_ip[16];
+	uint16_t next_port;
+	enum h248_sc_method next_method;
+	const char *next_reason;
+	/*! the ServiceChange we sent last (a redirect repeats it) */
+	enum h248_sc_method sc_method;
+	const char *sc_reason;
+	unsigned int redirects;	/*!< MgcIdToTry followed since the last acceptance */
 };
 
 /*! The H.248 side with its defaults, under @mgw (off until configured). */
@@ -185,6 +213,33 @@ unsigned int mgw_h248_ctx_add_tdm(struct mgw_h248_ctx *ctx, struct mgw_endpoint 
 unsigned int mgw_h248_ctx_add_rtp(struct mgw_h248_ctx *ctx, struct mgw_h248_term **out);
 /*! Take @term out of its context and free it (its connection too). */
 void mgw_h248_term_free(struct mgw_h248_term *term);
+/*! The termination name of timeslot endpoint @ep ("tdm/S/T"). */
+void mgw_h248_tdm_name(const struct mgw_endpoint *ep, char *buf, size_t size);
+/*! Move RTP termination @term into context @to, its connection onto the
+ *  endpoint @to needs; 0 or an H.248.1 error code: nothing changed, unless
+ *  @term is in @to after all (moved, but its media failed to set up).
+ *  The source context stays, even when empty. */
+unsigned int mgw_h248_ctx_move(struct mgw_h248_term *term, struct mgw_h248_ctx *to);
+
+/* mgw_h248_audit.c: AuditValue and AuditCapabilities */
+
+/*! Execute AuditValue or AuditCapabilities @c of action @a in context @ctx
+ *  (NULL: the NULL context or ALL); its reply is @r in @ra of @rt, more
+ *  replies (wildcards) and actions (context ALL) are appended there.
+ *  0 or an H.248.1 error code. */
+unsigned int mgw_h248_audit(struct mgw_h248 *h, const struct h248_action *a, struct mgw_h248_ctx *ctx,
+			    struct h248_trans *rt, struct h248_action *ra, const struct h248_cmd *c,
+			    struct h248_cmd *r);
+/*! 0 when a command of @kind may stand in context ALL ("*"), else the
+ *  H.248.1 error code to answer it with. */
+unsigned int mgw_h248_ctx_all_refuse(enum h248_cmd_kind kind);
+
+/* mgw_h248_move.c */
+
+/*! Execute Move @c into context @ctx (7.2.4); reply @r.  0 or an H.248.1
+ *  error code.  An emptied source context is freed. */
+unsigned int mgw_h248_move(struct mgw_h248 *h, struct mgw_h248_ctx *ctx, const struct h248_cmd *c,
+			   struct h248_cmd *r);
 
 /* mgw_h248_media.c: Media descriptors and Statistics */
 
@@ -204,6 +259,57 @@ unsigned int mgw_h248_events_apply(struct mgw_h248 *h, struct mgw_h248_term *ter
 /*! Digit @digit was detected on @ep, which carries an H.248 context: Notify
  *  the controller if the TDM termination asked for it. */
 void mgw_h248_notify_digit(struct mgw_h248 *h, struct mgw_endpoint *ep, char digit);
+
+/* mgw_h248_handoff.c: the controller moves (ServiceChangeAddress,
+ * MgcIdToTry, ServiceChange Handoff) */
+
+/*! Most MgcIdToTry redirects followed in a row before giving up. */
+#define MGW_H248_REDIRECTS_MAX 4
+
+/*! Read "[a.b.c.d]:port", "[a.b.c.d]", "a.b.c.d:port" or a bare port
+ *  (then @def_ip) into @ip and @port; -EINVAL for anything else (domain
+ *  names, device names). */
+int mgw_h248_addr_parse(const char *s, const char *def_ip, char ip[16], uint16_t *port);
+/*! Where our requests go now. */
+void mgw_h248_peer(const struct mgw_h248 *h, const char **ip, uint16_t *port);
+/*! Back to the configured controller (start, retry after T10). */
+void mgw_h248_ctrl_reset(struct mgw_h248 *h);
+/*! Another controller takes over: requests to it, datagrams from it only. */
+void mgw_h248_ctrl_move(struct mgw_h248 *h, const char *ip, uint16_t port);
+/*! Whether datagram source @from is our controller (the one we registered
+ *  with, or its ServiceChangeAddress). */
+bool mgw_h248_from_ctrl(const struct mgw_h248 *h, const struct sockaddr_in *from);
+/*! Where to send a datagram: the source of the one being taken (a reply),
+ *  else the peer; -EINVAL without a usable address. */
+int mgw_h248_dest(const struct mgw_h248 *h, struct sockaddr_in *to);
+/*! Act on the ServiceChange reply @reply: its ServiceChangeAddress moves
+ *  the controller; returns true when it carries a usable MgcIdToTry (set
+ *  as h->next_ip/next_port). */
+bool mgw_h248_sc_reply_seen(struct mgw_h248 *h, const struct h248_trans *reply);
+/*! Execute the controller's ServiceChange @c (action @a); reply @r.  0 or
+ *  an H.248.1 error code. */
+unsigned int mgw_h248_sc_request(struct mgw_h248 *h, const struct h248_action *a, const struct h248_cmd *c,
+				 struct h248_cmd *r);
+/*! Register with h->next_ip/next_port once the current transaction's reply
+ *  is out (ServiceChange h->next_method). */
+void mgw_h248_reg_redirect(struct mgw_h248 *h);
+
+/* mgw_h248_signals.c: Signals descriptor (cg and dd packages) */
+
+struct mgw_tone;
+/*! Whether the Signals descriptor of @c can be played on @term (NULL: an
+ *  idle timeslot); 0 or an H.248.1 error code.  Changes nothing. */
+unsigned int mgw_h248_signals_check(const struct mgw_h248_term *term, const struct h248_cmd *c);
+/*! Apply the Signals descriptor of @c to @term (NULL: an idle timeslot):
+ *  it replaces the signal playing; 0 or an H.248.1 error code. */
+unsigned int mgw_h248_signals_apply(struct mgw_h248 *h, struct mgw_h248_term *term, const struct h248_cmd *c);
+/*! The signal @term plays, or NULL. */
+struct mgw_tone *mgw_h248_signal_of(const struct mgw_h248_term *term);
+/*! Stop the signal @term plays (an event was detected on it, 7.1.9). */
+void mgw_h248_signal_stop(struct mgw_h248_term *term);
+/*! Put @term's current Signals into reply command @r when AuditValue
+ *  request @c asks for them (Audit { Signals }); 0 or -ENOMEM. */
+int mgw_h248_signals_audit(const struct mgw_h248_term *term, const struct h248_cmd *c, struct h248_cmd *r);
 
 /* mgw_h248_vty.c */
 

@@ -24,6 +24,7 @@
 struct exec {
 	struct mgw_h248 *h;
 	const struct h248_action *a;
+	struct h248_trans *rt;		/* the reply transaction */
 	struct h248_action *ra;		/* its reply */
 	struct mgw_h248_ctx *ctx;	/* NULL: the NULL context, or $ not created yet */
 };
@@ -51,6 +52,7 @@ static const struct {
 	{ H248_EC_UNKNOWN_PACKAGE, MGW_H248_CTR_ERR_UNKNOWN_PACKAGE },
 	{ H248_EC_NO_SUCH_EVENT, MGW_H248_CTR_ERR_NO_SUCH_EVENT },
 	{ H248_EC_UNKNOWN_PARAM, MGW_H248_CTR_ERR_UNKNOWN_PARAM },
+	{ H248_EC_NO_SUCH_SIGNAL, MGW_H248_CTR_ERR_NO_SUCH_SIGNAL },
 };
 
 static void count_error(struct mgw_h248 *h, unsigned int code)
@@ -226,52 +228,10 @@ static unsigned int cmd_subtract(struct exec *x, const struct h248_cmd *c, struc
 	return subtract_one(x, term, r);
 }
 
-static unsigned int audit_root(struct exec *x, struct h248_cmd *r)
-{
-	static const char *const pkgs[] = { "g-1", "root-1", "nt-1", "rtp-1", "tdmc-1" };
-	struct h248_item *p = h248_item_add(r, &r->other, &r->n_other, "Packages", NULL);
-	unsigned int i;
-
-	if (!p)
-		return H248_EC_INTERNAL;
-	p->braces = true;
-	for (i = 0; i < ARRAY_SIZE(pkgs); i++) {
-		if (!h248_item_add(p, &p->children, &p->n_children, pkgs[i], NULL))
-			return H248_EC_INTERNAL;
-	}
-	return 0;
-}
-
-static unsigned int cmd_audit(struct exec *x, const struct h248_cmd *c, struct h248_cmd *r)
-{
-	struct mgw_h248_term *term;
-	unsigned int rc;
-
-	if (!strcasecmp(c->term_id, "ROOT")) {
-		if (x->ctx)
-			return H248_EC_BAD_ID;
-		rc = audit_root(x, r);
-	} else {
-		rc = find_term(x, c->term_id, &term);
-		if (rc)
-			return rc;
-		if (term) {
-			if (mgw_h248_media_reply(term, r, true) < 0 || mgw_h248_stats_reply(term, r) < 0)
-				return H248_EC_INTERNAL;
-		} else {
-			r->media.present = true;
-			r->media.has_ts = true;
-			if (!h248_item_add(r, &r->media.ts, &r->media.n_ts, "ServiceStates", "InService"))
-				return H248_EC_INTERNAL;
-		}
-	}
-	if (!rc)
-		mgw_h248_ctr_inc(x->h, MGW_H248_CTR_AUDIT_OK);
-	return rc;
-}
-
 static unsigned int exec_cmd(struct exec *x, const struct h248_cmd *c, struct h248_cmd *r)
 {
+	if (x->a->ctx == H248_CTX_ALL && mgw_h248_ctx_all_refuse(c->kind))
+		return mgw_h248_ctx_all_refuse(c->kind);
 	switch (c->kind) {
 	case H248_CMD_ADD:
 		return cmd_add(x, c, r);
@@ -280,12 +240,16 @@ static unsigned int exec_cmd(struct exec *x, const struct h248_cmd *c, struct h2
 	case H248_CMD_SUBTRACT:
 		return cmd_subtract(x, c, r);
 	case H248_CMD_AUDIT_VALUE:
-		return cmd_audit(x, c, r);
+	case H248_CMD_AUDIT_CAP:
+		return mgw_h248_audit(x->h, x->a, x->ctx, x->rt, x->ra, c, r);
+	case H248_CMD_MOVE:
+		return add_ctx(x) ?: mgw_h248_move(x->h, x->ctx, c, r);
 	case H248_CMD_NOTIFY:
 		/* Notify goes from gateway to controller only */
 		return H248_EC_UNKNOWN_ACTION;
+	case H248_CMD_SERVICE_CHANGE:
+		return mgw_h248_sc_request(x->h, x->a, c, r);
 	default:
-		/* Move, AuditCapabilities, ServiceChange from the controller */
 		return H248_EC_NOT_IMPLEMENTED;
 	}
 }
@@ -293,7 +257,7 @@ static unsigned int exec_cmd(struct exec *x, const struct h248_cmd *c, struct h2
 /* Run one action; false when it failed and the transaction stops. */
 static bool exec_action(struct mgw_h248 *h, const struct h248_action *a, struct h248_trans *rt)
 {
-	struct exec x = { .h = h, .a = a };
+	struct exec x = { .h = h, .a = a, .rt = rt };
 	const struct h248_cmd *c;
 	bool ok = true;
 
@@ -307,10 +271,6 @@ static bool exec_action(struct mgw_h248 *h, const struct h248_action *a, struct 
 			count_error(h, H248_EC_UNKNOWN_CONTEXT);
 			return false;
 		}
-	} else if (a->ctx == H248_CTX_ALL) {
-		h248_error_set(x.ra, &x.ra->error, H248_EC_NOT_IMPLEMENTED, "Context * not supported");
-		count_error(h, H248_EC_NOT_IMPLEMENTED);
-		return false;
 	}
 	llist_for_each_entry(c, &a->cmds, list) {
 		struct h248_cmd *r = h248_cmd_add(x.ra, c->kind, c->term_id);

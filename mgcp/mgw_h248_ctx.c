@@ -151,6 +151,11 @@ static int ctx_slot(const struct mgw_h248_ctx *ctx)
 	return -1;
 }
 
+void mgw_h248_tdm_name(const struct mgw_endpoint *ep, char *buf, size_t size)
+{
+	snprintf(buf, size, "tdm/%u/%u", ep->span->nr, ep->ts);
+}
+
 struct mgw_endpoint *mgw_h248_tdm_endpoint(struct mgw_h248 *h, const char *name)
 {
 	char local[32];
@@ -188,6 +193,9 @@ unsigned int mgw_h248_ctx_add_tdm(struct mgw_h248_ctx *ctx, struct mgw_endpoint 
 
 	if (ep->h248)
 		return H248_EC_TERM_IN_CONTEXT;
+	/* the controller took it out of service (mgw_h248_handoff.c) */
+	if (ep->h248_oos)
+		return H248_EC_SERVICE_UNAVAILABLE;
 	/* MGCP holds the timeslot */
 	if (mgw_endp_n_conns(ep))
 		return H248_EC_RESOURCES;
@@ -207,7 +215,7 @@ unsigned int mgw_h248_ctx_add_tdm(struct mgw_h248_ctx *ctx, struct mgw_endpoint 
 		return H248_EC_RESOURCES;
 	term->tdm = ep;
 	term->mode = H248_MODE_SENDRECV;
-	snprintf(term->name, sizeof(term->name), "tdm/%u/%u", ep->span->nr, ep->ts);
+	mgw_h248_tdm_name(ep, term->name, sizeof(term->name));
 	ctx_set_ep(ctx, ep);
 	*out = term;
 	return 0;
@@ -285,6 +293,43 @@ void mgw_h248_term_free(struct mgw_h248_term *term)
 	if (mgw_h248_ctx_n_terms(ctx) == 0)
 		ctx_set_ep(ctx, NULL);
 	talloc_free(term);
+}
+
+unsigned int mgw_h248_ctx_move(struct mgw_h248_term *term, struct mgw_h248_ctx *to)
+{
+	struct mgw_h248_ctx *from = term->ctx;
+	struct mgw_endpoint *ep = to->ep;
+	int slot = ctx_slot(to), rc;
+	unsigned int i;
+
+	if (slot < 0)
+		return H248_EC_MAX_TERMS;
+	/* a timeslot would have to take (or leave) two contexts' connections */
+	if (!term->conn)
+		return H248_EC_NOT_IMPLEMENTED;
+	if (!ep) {
+		/* into an empty context: alone, the connection keeps its
+		 * rtpbridge; else (beside a timeslot or another RTP
+		 * termination) it needs a bridge of its own */
+		ep = mgw_h248_ctx_n_terms(from) == 1 ? term->conn->ep : free_rtpbridge(to->h);
+		if (!ep)
+			return H248_EC_RESOURCES;
+	}
+	rc = conn_move(term->conn, ep);
+	if (rc < 0 && term->conn->ep != ep)
+		return H248_EC_RESOURCES;	/* no room there: nothing changed */
+	/* moved (its media may have failed to set up): the books follow */
+	for (i = 0; i < MGW_H248_TERMS_PER_CTX; i++) {
+		if (from->terms[i] == term)
+			from->terms[i] = NULL;
+	}
+	if (mgw_h248_ctx_n_terms(from) == 0)
+		ctx_set_ep(from, NULL);
+	to->terms[slot] = term;
+	term->ctx = to;
+	talloc_steal(to, term);
+	ctx_set_ep(to, ep);
+	return rc < 0 ? H248_EC_RESOURCES : 0;
 }
 
 struct mgw_h248_term *mgw_h248_term_find(struct mgw_h248 *h, const char *name, struct mgw_h248_ctx **out)

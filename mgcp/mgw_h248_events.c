@@ -12,6 +12,10 @@
  * answered 440, another event 451, an event parameter 446.  An RTP
  * termination has no timeslot to listen to: dd there is 440.
  *
+ * The Signals descriptor of the same command is checked before the events
+ * are armed and applied after them (mgw_h248_signals.c), so that a command
+ * whose Events or Signals fail changes neither.
+ *
  * Copyright (C) 2026 Tandem contributors
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -60,8 +64,12 @@ unsigned int mgw_h248_events_apply(struct mgw_h248 *h, struct mgw_h248_term *ter
 	uint32_t bits = 0;
 	unsigned int rc;
 
+	/* the Signals descriptor goes with the Events one: both or neither */
+	rc = mgw_h248_signals_check(term, c);
+	if (rc)
+		return rc;
 	if (!c->events.present)
-		return 0;
+		return mgw_h248_signals_apply(h, term, c);
 	llist_for_each_entry(it, &c->events.items, list) {
 		rc = item_bits(it, &bits);
 		if (rc)
@@ -70,7 +78,7 @@ unsigned int mgw_h248_events_apply(struct mgw_h248 *h, struct mgw_h248_term *ter
 	if (bits && !term)
 		return H248_EC_NOT_IMPLEMENTED;	/* an idle timeslot has no detector running */
 	if (!term)
-		return 0;
+		return mgw_h248_signals_apply(h, term, c);
 	if (bits && !term->tdm)
 		return H248_EC_UNKNOWN_PACKAGE;
 	term->dd_events = bits;
@@ -79,7 +87,7 @@ unsigned int mgw_h248_events_apply(struct mgw_h248 *h, struct mgw_h248_term *ter
 		term->tdm->dtmf_notify = bits;
 	LOGP(DMGW, LOGL_INFO, "H.248 %s: dd events 0x%04x armed, request %u\n", term->name, bits,
 	     term->events_rid);
-	return 0;
+	return mgw_h248_signals_apply(h, term, c);
 }
 
 static void notify_reply_cb(void *data, uint32_t id, int rc, const struct h248_trans *reply)
@@ -92,19 +100,6 @@ static void notify_reply_cb(void *data, uint32_t id, int rc, const struct h248_t
 		LOGP(DMGW, LOGL_NOTICE, "H.248 Notify %u: %s %u\n", id, rc < 0 ? "no answer" : "refused",
 		     e ? e->code : 0);
 	}
-}
-
-/* "yyyymmddThhmmsshh" (H.248.1 B.2 TimeStamp), UTC. */
-static void timestamp(char *buf, size_t size)
-{
-	struct timespec ts;
-	struct tm tm;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	snprintf(buf, size, "%04d%02d%02dT%02d%02d%02d%02d", (tm.tm_year + 1900) % 10000, (tm.tm_mon + 1) % 100,
-		 tm.tm_mday % 100, tm.tm_hour % 100, tm.tm_min % 100, tm.tm_sec % 100,
-		 (int)(ts.tv_nsec / 10000000) % 100);
 }
 
 /* The TDM termination on @ep, with its context. */
@@ -136,8 +131,10 @@ void mgw_h248_notify_digit(struct mgw_h248 *h, struct mgw_endpoint *ep, char dig
 
 	if (!term || ev < 0 || !(term->dd_events & (1u << ev)))
 		return;
+	/* a detected event stops the termination's signal (H.248.1 7.1.9) */
+	mgw_h248_signal_stop(term);
 	snprintf(name, sizeof(name), "dd/%s", h248_dd_event(digit));
-	timestamp(ts, sizeof(ts));
+	h248_timestamp_now(ts, sizeof(ts));
 	msg = h248_msg_alloc(h, h->cfg.version, h->tl->mid);
 	t = msg ? h248_trans_add(msg, H248_TRANS_REQUEST, 0) : NULL;
 	a = t ? h248_action_add(t, H248_CTX_ID, term->ctx->id) : NULL;

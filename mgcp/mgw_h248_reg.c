@@ -7,6 +7,13 @@
  * Restored".  On shutdown it sends one ServiceChange Forced, Reason "905
  * Termination taken out of service", for ROOT: every termination goes.
  *
+ * The controller may send the gateway elsewhere (mgw_h248_handoff.c): a
+ * reply with MgcIdToTry, or a ServiceChange Handoff of its own.  The
+ * gateway then waits for its reply to leave (state HANDOFF, 1 ms) and
+ * registers with the new controller, which from then on is the only one
+ * it listens to.  When that one stays silent, the retry after T10 goes to
+ * the configured controller again.
+ *
  * Copyright (C) 2026 Tandem contributors
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -26,6 +33,7 @@ enum mgw_h248_event {
 	MGW_H248_EV_ACK,	/*!< the ServiceChange was answered without Error */
 	MGW_H248_EV_REJECT,	/*!< answered with an Error */
 	MGW_H248_EV_TIMEOUT,	/*!< the transaction layer gave up */
+	MGW_H248_EV_REDIRECT,	/*!< register with h->next_ip/next_port instead */
 };
 
 static const struct value_string mgw_h248_event_names[] = {
@@ -33,6 +41,7 @@ static const struct value_string mgw_h248_event_names[] = {
 	{ MGW_H248_EV_ACK, "ACK" },
 	{ MGW_H248_EV_REJECT, "REJECT" },
 	{ MGW_H248_EV_TIMEOUT, "TIMEOUT" },
+	{ MGW_H248_EV_REDIRECT, "REDIRECT" },
 	{ 0, NULL }
 };
 
@@ -56,6 +65,13 @@ static void sc_reply_cb(void *data, uint32_t id, int rc, const struct h248_trans
 		return;
 	}
 	snprintf(h->reason, sizeof(h->reason), "transaction %u answered", id);
+	if (mgw_h248_sc_reply_seen(h, reply)) {
+		/* the same ServiceChange again, to the controller named */
+		h->next_method = h->sc_method;
+		h->next_reason = h->sc_reason;
+		osmo_fsm_inst_dispatch(h->fi, MGW_H248_EV_REDIRECT, NULL);
+		return;
+	}
 	osmo_fsm_inst_dispatch(h->fi, MGW_H248_EV_ACK, NULL);
 }
 
@@ -68,10 +84,20 @@ static int sc_send(struct mgw_h248 *h, enum h248_sc_method method, const char *r
 	struct h248_cmd *c = a ? h248_cmd_add(a, H248_CMD_SERVICE_CHANGE, "ROOT") : NULL;
 	int64_t rc = -ENOMEM;
 
+	if (cb) {
+		h->sc_method = method;
+		h->sc_reason = reason;
+	}
 	if (c) {
+		char ts[H248_TIMESTAMP_LEN + 1];
+
+		/* 11.3: the registration names the version we speak; 7.2.8: "The
+		 * TimeStamp parameter shall be sent with a registration command" */
+		h248_timestamp_now(ts, sizeof(ts));
 		c->sc.present = true;
 		c->sc.method = method;
-		if (h248_str_set(c, &c->sc.reason, reason) == 0) {
+		c->sc.version = h->cfg.version;
+		if (h248_str_set(c, &c->sc.reason, reason) == 0 && h248_str_set(c, &c->sc.timestamp, ts) == 0) {
 			rc = h248_tl_request(h->tl, msg, cb, h);
 			if (rc > 0)
 				mgw_h248_ctr_inc(h, MGW_H248_CTR_SC_TX);
@@ -99,7 +125,22 @@ static void st_registering(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 	switch (event) {
 	case MGW_H248_EV_ACK:
 		LOGPFSML(fi, LOGL_NOTICE, "controller accepted the ServiceChange: %s\n", h->reason);
+		h->redirects = 0;
 		osmo_fsm_inst_state_chg(fi, MGW_H248_ST_IN_SERVICE, 0, 0);
+		break;
+	case MGW_H248_EV_REDIRECT:
+		/* controllers that keep sending us round: as if refused */
+		if (++h->redirects > MGW_H248_REDIRECTS_MAX) {
+			LOGPFSML(fi, LOGL_ERROR, "sent on to another controller %u times: giving up\n",
+				 h->redirects - 1);
+			mgw_h248_ctr_inc(h, MGW_H248_CTR_SC_REJECTED);
+			h->redirects = 0;
+			osmo_fsm_inst_state_chg(fi, MGW_H248_ST_DISCONNECTED,
+						osmo_tdef_get(h->tdefs, MGW_H248_T_RETRY, OSMO_TDEF_S, 15),
+						MGW_H248_T_RETRY);
+			break;
+		}
+		osmo_fsm_inst_state_chg_ms(fi, MGW_H248_ST_HANDOFF, 1, 0);
 		break;
 	case MGW_H248_EV_REJECT:
 		/* a live controller that refuses us: try again later, as when silent */
@@ -112,10 +153,26 @@ static void st_registering(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 	}
 }
 
+static void st_in_service(struct osmo_fsm_inst *fi, uint32_t event, void *data)
+{
+	/* the controller's Handoff: its reply goes out first */
+	osmo_fsm_inst_state_chg_ms(fi, MGW_H248_ST_HANDOFF, 1, 0);
+}
+
 static int reg_timer_cb(struct osmo_fsm_inst *fi)
 {
 	struct mgw_h248 *h = fi->priv;
 
+	if (fi->state == MGW_H248_ST_HANDOFF) {
+		mgw_h248_ctrl_move(h, h->next_ip, h->next_port);
+		mgw_h248_ctr_inc(h, MGW_H248_CTR_HANDOFF);
+		LOGPFSML(fi, LOGL_NOTICE, "registering with controller %s:%u\n", h->peer_ip, h->peer_port);
+		osmo_fsm_inst_state_chg(fi, MGW_H248_ST_REGISTERING, 0, 0);
+		sc_send(h, h->next_method, h->next_reason, sc_reply_cb);
+		return 0;
+	}
+	/* a controller we were sent to that went silent: back to ours */
+	mgw_h248_ctrl_reset(h);
 	osmo_fsm_inst_state_chg(fi, MGW_H248_ST_REGISTERING, 0, 0);
 	sc_send(h, H248_SC_DISCONNECTED, "900 Service Restored", sc_reply_cb);
 	return 0;
@@ -130,13 +187,20 @@ static const struct osmo_fsm_state mgw_h248_states[] = {
 	},
 	[MGW_H248_ST_REGISTERING] = {
 		.name = "REGISTERING",
-		.in_event_mask = S(MGW_H248_EV_ACK) | S(MGW_H248_EV_REJECT) | S(MGW_H248_EV_TIMEOUT),
-		.out_state_mask = S(MGW_H248_ST_IN_SERVICE) | S(MGW_H248_ST_DISCONNECTED),
+		.in_event_mask = S(MGW_H248_EV_ACK) | S(MGW_H248_EV_REJECT) | S(MGW_H248_EV_TIMEOUT) |
+				 S(MGW_H248_EV_REDIRECT),
+		.out_state_mask = S(MGW_H248_ST_IN_SERVICE) | S(MGW_H248_ST_DISCONNECTED) | S(MGW_H248_ST_HANDOFF),
 		.action = st_registering,
 	},
 	[MGW_H248_ST_IN_SERVICE] = {
 		.name = "IN_SERVICE",
-		.out_state_mask = 0,
+		.in_event_mask = S(MGW_H248_EV_REDIRECT),
+		.out_state_mask = S(MGW_H248_ST_HANDOFF),
+		.action = st_in_service,
+	},
+	[MGW_H248_ST_HANDOFF] = {
+		.name = "HANDOFF",
+		.out_state_mask = S(MGW_H248_ST_REGISTERING),
 	},
 	[MGW_H248_ST_DISCONNECTED] = {
 		.name = "DISCONNECTED",
@@ -161,6 +225,12 @@ int mgw_h248_reg_start(struct mgw_h248 *h)
 	if (!h->fi)
 		return -ENOMEM;
 	return osmo_fsm_inst_dispatch(h->fi, MGW_H248_EV_START, NULL);
+}
+
+void mgw_h248_reg_redirect(struct mgw_h248 *h)
+{
+	if (h->fi)
+		osmo_fsm_inst_dispatch(h->fi, MGW_H248_EV_REDIRECT, NULL);
 }
 
 void mgw_h248_reg_shutdown(struct mgw_h248 *h)

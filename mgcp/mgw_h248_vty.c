@@ -12,6 +12,7 @@
 #include <osmocom/vty/vty.h>
 
 #include "mgcp/mgw.h"
+#include "mgcp/mgw_dtmf.h"
 #include "mgcp/mgw_h248.h"
 
 #define H248_STR "H.248 (MEGACO) gateway control\n"
@@ -82,10 +83,17 @@ DEFUN(show_h248, show_h248_cmd, "show h248", SHOW_STR "H.248 side: controller, c
 
 	llist_for_each_entry(ctx, &h->ctxs, list)
 		n_terms += mgw_h248_ctx_n_terms(ctx);
-	if (h->cfg.ctrl_ip)
+	if (h->cfg.ctrl_ip) {
+		const char *ip;
+		uint16_t port;
+
 		vty_out(vty, "H.248 v%u: mId %s, controller %s:%u, %s%s", h->cfg.version, h->tl ? h->tl->mid : "-",
 			h->cfg.ctrl_ip, h->cfg.ctrl_port, mgw_h248_state_name(h), VTY_NEWLINE);
-	else
+		/* sent elsewhere by ServiceChangeAddress, MgcIdToTry or Handoff */
+		mgw_h248_peer(h, &ip, &port);
+		if (h->peer_ip[0] || h->peer_port)
+			vty_out(vty, " now talking to %s:%u%s", ip, port, VTY_NEWLINE);
+	} else
 		vty_out(vty, "H.248: off (no controller)%s", VTY_NEWLINE);
 	vty_out(vty, " contexts %u, terminations %u, outstanding requests %u%s", h->n_ctxs, n_terms,
 		h->tl ? h248_tl_outstanding(h->tl) : 0, VTY_NEWLINE);
@@ -99,9 +107,20 @@ DEFUN(show_h248, show_h248_cmd, "show h248", SHOW_STR "H.248 side: controller, c
 			vty_out(vty, " %s (%s", t->name, get_value_string(h248_mode_names, t->mode));
 			if (t->conn)
 				vty_out(vty, ", conn %s, port %u", t->conn->id, t->conn->local_port);
+			if (mgw_h248_signal_of(t))
+				vty_out(vty, ", signal %s", mgw_h248_signal_of(t)->label);
 			vty_out(vty, ")");
 		}
 		vty_out(vty, "%s", VTY_NEWLINE);
+	}
+	for (i = 0; i < g_mgw->n_endpoints; i++) {
+		char name[MGW_H248_TERM_NAME_MAX + 1];
+
+		/* taken out of service by the controller's ServiceChange */
+		if (!g_mgw->endpoints[i].h248_oos)
+			continue;
+		mgw_h248_tdm_name(&g_mgw->endpoints[i], name, sizeof(name));
+		vty_out(vty, " out of service: %s%s", name, VTY_NEWLINE);
 	}
 	show_ctrs(vty, h->ctrs, "");
 	if (h->tl)

@@ -247,12 +247,13 @@ void mgw_span_build_frames(struct mgw_span *span, uint8_t *frames, unsigned int 
 	for (ts = 1; ts < MGW_E1_TIMESLOTS; ts++) {
 		struct mgw_chan *chan = span_chan(span, ts);
 
-		if (!chan) {
-			for (f = 0; f < n_frames; f++)
-				frames[f * MGW_E1_TIMESLOTS + ts] = MGW_E1_IDLE;
-			continue;
-		}
-		mgw_chan_tdm_out(chan, col, n_frames);
+		if (chan)
+			mgw_chan_tdm_out(chan, col, n_frames);
+		else
+			memset(col, MGW_E1_IDLE, n_frames);
+		/* a tone an H.248 Signals descriptor plays replaces the media */
+		if (span->eps[ts])
+			mgw_tone_fill_alaw(span->eps[ts]->tone, col, n_frames);
 		for (f = 0; f < n_frames; f++)
 			frames[f * MGW_E1_TIMESLOTS + ts] = col[f];
 	}

@@ -289,6 +289,7 @@ void mgw_chan_tdm_in(struct mgw_chan *chan, const uint8_t *in, size_t n)
 {
 	struct mgw_conn *conn = chan->conn;
 	int16_t pcm[MGW_SATOP_PAYLOAD_MAX / MGW_E1_TIMESLOTS];
+	uint8_t tone[ARRAY_SIZE(pcm)];
 	struct mgw_xcode_pkt pkt;
 	bool send = conn->has_remote && mgw_mode_sends(conn->mode);
 	/* listen for digits only when someone wants them: events or NTFY */
@@ -296,6 +297,7 @@ void mgw_chan_tdm_in(struct mgw_chan *chan, const uint8_t *in, size_t n)
 
 	while (n) {
 		size_t k = n > ARRAY_SIZE(pcm) ? ARRAY_SIZE(pcm) : n;
+		const uint8_t *src = in;
 
 		chan->tdm_samples += k;
 		if (detect) {
@@ -303,9 +305,12 @@ void mgw_chan_tdm_in(struct mgw_chan *chan, const uint8_t *in, size_t n)
 			mgw_dtmf_det_feed(&chan->det, pcm, k, chan_digit_cb, chan);
 		}
 		chan_events_tick(chan);
+		/* an H.248 Signals tone goes out instead of the timeslot's audio */
+		if (mgw_tone_fill_alaw(conn->tone, tone, k))
+			src = tone;
 		/* encoded even when nothing is sent, so that audio and event
 		 * timestamps stay on the timeslot's clock */
-		if (mgw_xcode_push(chan->up, in, k) < 0)
+		if (mgw_xcode_push(chan->up, src, k) < 0)
 			mgw_ctr_inc(conn->ep->mgw, MGW_CTR_XCODE_OVERFLOW);
 		in += k;
 		n -= k;

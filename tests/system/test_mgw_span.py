@@ -318,7 +318,8 @@ class SpanChain(SpanTestCase):
                       sdp_text=sdp(port_of(self.dst), pts=(8, 101), rtpmap=TEL_EVENT))
         self.assertIn("a=rtpmap:101 telephone-event/8000", r)
         r = self.ca_b.cmd("RQNT", "ds/e1-1/9@mgw",
-                          "X: 77AB\r\nN: ca@127.0.0.1:%d\r\nR: D/[0-9#*A-D](N)\r\n" % self.ca_b.port)
+                          "X: 77AB\r\nN: ca@127.0.0.1:%d\r\nR: D/[0-9#*A-D](N)\r\nQ: loop\r\n"
+                          % self.ca_b.port)
         self.assertEqual(resp_code(r), 200, r)
         sender = Sender(self.src, port_a)
         for d in "15#":
@@ -358,7 +359,8 @@ class SpanChain(SpanTestCase):
                     if not found or found[-1] != d:
                         found.append(d)
         self.assertEqual(found, ["1", "5", "#"])
-        # and each one as an NTFY to the notified entity (unanswered so far:
+        # and each one as an NTFY to the notified entity (Q: loop keeps the
+        # request armed after each; unanswered so far:
         # retransmissions repeat the same text and transaction id)
         seen, order = {}, []
         while len(order) < 3:
