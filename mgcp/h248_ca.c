@@ -32,6 +32,14 @@ const struct value_string h248_ca_state_names[] = {
 	{ 0, NULL }
 };
 
+const struct value_string h248_ca_audit_why_names[] = {
+	{ H248_CA_AUDIT_DISCONNECTED, "Disconnected" },
+	{ H248_CA_AUDIT_FAILOVER, "Failover" },
+	{ H248_CA_AUDIT_HANDOFF, "Handoff" },
+	{ H248_CA_AUDIT_BACK, "answering again" },
+	{ 0, NULL }
+};
+
 static const struct osmo_tdef h248_ca_probe_tdef = {
 	.T = H248_CA_T_PROBE, .default_val = 30, .unit = OSMO_TDEF_S, .max_val = 3600,
 	.desc = "AuditValue on ROOT this often to learn whether the gateway answers, 0 = off",
@@ -54,7 +62,74 @@ static const struct rate_ctr_desc h248_ca_ctr_desc[] = {
 	[H248_CA_CTR_REQ_REFUSED] = { "req:refused", "Requests not sent: gateway not registered or table full" },
 	[H248_CA_CTR_ORPHAN_SUBTRACT] = { "req:orphan-subtract", "Contexts subtracted after their user left" },
 	[H248_CA_CTR_PROBE_FAIL] = { "probe:fail", "AuditValue probes of ROOT without a reply" },
+	[H248_CA_CTR_AUDIT_RUN] = { "audit:run", "Audits of the calls' contexts started" },
+	[H248_CA_CTR_AUDIT_OK] = { "audit:ok", "Calls whose context the audit found" },
+	[H248_CA_CTR_AUDIT_LOST] = { "audit:lost", "Calls whose context the audit found gone (cause 41)" },
+	[H248_CA_CTR_AUDIT_UNSURE] = { "audit:unsure", "Audits answered with another Error: the call stays" },
+	[H248_CA_CTR_HANDOFF] = { "sc:handoff-sent", "ServiceChange Handoff sent to the gateway" },
+	[H248_CA_CTR_ERR_400] = { "err:400", "Error 400 Syntax error in message" },
+	[H248_CA_CTR_ERR_401] = { "err:401", "Error 401 Protocol Error" },
+	[H248_CA_CTR_ERR_403] = { "err:403", "Error 403 Syntax error in transaction request" },
+	[H248_CA_CTR_ERR_406] = { "err:406", "Error 406 Version Not Supported" },
+	[H248_CA_CTR_ERR_410] = { "err:410", "Error 410 Incorrect identifier" },
+	[H248_CA_CTR_ERR_411] = { "err:411", "Error 411 Unknown ContextID" },
+	[H248_CA_CTR_ERR_412] = { "err:412", "Error 412 No ContextIDs available" },
+	[H248_CA_CTR_ERR_421] = { "err:421", "Error 421 Unknown action or illegal combination of actions" },
+	[H248_CA_CTR_ERR_430] = { "err:430", "Error 430 Unknown TerminationID" },
+	[H248_CA_CTR_ERR_431] = { "err:431", "Error 431 No TerminationID matched a wildcard" },
+	[H248_CA_CTR_ERR_433] = { "err:433", "Error 433 TerminationID is already in a Context" },
+	[H248_CA_CTR_ERR_434] = { "err:434", "Error 434 Max number of Terminations in a Context exceeded" },
+	[H248_CA_CTR_ERR_435] = { "err:435", "Error 435 Termination ID is not in specified Context" },
+	[H248_CA_CTR_ERR_440] = { "err:440", "Error 440 Unsupported or unknown Package" },
+	[H248_CA_CTR_ERR_44X] = { "err:44x", "Errors 442-449: command, descriptor, property or parameter refused" },
+	[H248_CA_CTR_ERR_500] = { "err:500", "Error 500 Internal software failure in the MG" },
+	[H248_CA_CTR_ERR_501] = { "err:501", "Error 501 Not Implemented" },
+	[H248_CA_CTR_ERR_502] = { "err:502", "Error 502 Not ready" },
+	[H248_CA_CTR_ERR_503] = { "err:503", "Error 503 Service Unavailable" },
+	[H248_CA_CTR_ERR_510] = { "err:510", "Error 510 Insufficient resources" },
+	[H248_CA_CTR_ERR_515] = { "err:515", "Error 515 Unsupported media type" },
+	[H248_CA_CTR_ERR_OTHER] = { "err:other", "Errors with another code" },
 };
+
+/* The gateway's Error codes (H.248.8) -> their counters: ranges, in
+ * order; a code in none of them is err:other. */
+static const struct {
+	unsigned int first, last;
+	enum h248_ca_ctr ctr;
+} h248_ca_err_ctrs[] = {
+	{ 400, 400, H248_CA_CTR_ERR_400 },
+	{ 401, 401, H248_CA_CTR_ERR_401 },
+	{ 403, 403, H248_CA_CTR_ERR_403 },
+	{ 406, 406, H248_CA_CTR_ERR_406 },
+	{ 410, 410, H248_CA_CTR_ERR_410 },
+	{ 411, 411, H248_CA_CTR_ERR_411 },
+	{ 412, 412, H248_CA_CTR_ERR_412 },
+	{ 421, 421, H248_CA_CTR_ERR_421 },
+	{ 430, 430, H248_CA_CTR_ERR_430 },
+	{ 431, 431, H248_CA_CTR_ERR_431 },
+	{ 433, 433, H248_CA_CTR_ERR_433 },
+	{ 434, 434, H248_CA_CTR_ERR_434 },
+	{ 435, 435, H248_CA_CTR_ERR_435 },
+	{ 440, 440, H248_CA_CTR_ERR_440 },
+	{ 442, 449, H248_CA_CTR_ERR_44X },
+	{ 500, 500, H248_CA_CTR_ERR_500 },
+	{ 501, 501, H248_CA_CTR_ERR_501 },
+	{ 502, 502, H248_CA_CTR_ERR_502 },
+	{ 503, 503, H248_CA_CTR_ERR_503 },
+	{ 510, 510, H248_CA_CTR_ERR_510 },
+	{ 515, 515, H248_CA_CTR_ERR_515 },
+};
+
+enum h248_ca_ctr h248_ca_err_ctr(unsigned int code)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(h248_ca_err_ctrs); i++) {
+		if (code >= h248_ca_err_ctrs[i].first && code <= h248_ca_err_ctrs[i].last)
+			return h248_ca_err_ctrs[i].ctr;
+	}
+	return H248_CA_CTR_ERR_OTHER;
+}
 
 static const struct rate_ctr_group_desc h248_ca_ctrg_desc = {
 	.group_name_prefix = "h248_ca",
@@ -80,6 +155,14 @@ void h248_ca_set_state(struct h248_ca *ca, enum h248_ca_state st)
 		ca->known = true;
 	if (ca->ops && ca->ops->state)
 		ca->ops->state(ca, st, ca->priv);
+}
+
+void h248_ca_audit_needed(struct h248_ca *ca, enum h248_ca_audit_why why)
+{
+	h248_ca_ctr_inc(ca, H248_CA_CTR_AUDIT_RUN);
+	LOGCA(ca, LOGL_NOTICE, "%s: audit the contexts of the calls\n", get_value_string(h248_ca_audit_why_names, why));
+	if (ca->ops && ca->ops->audit_needed)
+		ca->ops->audit_needed(ca, why, ca->priv);
 }
 
 static int h248_ca_destructor(struct h248_ca *ca)

@@ -70,7 +70,45 @@ enum h248_ca_ctr {
 	H248_CA_CTR_REQ_REFUSED,	/*!< not sent: gateway not registered, stopped, table full */
 	H248_CA_CTR_ORPHAN_SUBTRACT,	/*!< contexts subtracted after their user left */
 	H248_CA_CTR_PROBE_FAIL,		/*!< the ROOT probe went unanswered */
+	H248_CA_CTR_AUDIT_RUN,		/*!< the gateway's contexts were to be audited */
+	H248_CA_CTR_AUDIT_OK,		/*!< a call's context is still there (counted by the user) */
+	H248_CA_CTR_AUDIT_LOST,		/*!< a call's context or termination is gone (the user) */
+	H248_CA_CTR_AUDIT_UNSURE,	/*!< an audit answered with another Error: the call stays */
+	H248_CA_CTR_HANDOFF,		/*!< ServiceChange Handoff sent to the gateway */
+	/* the Error codes of the gateway's replies, one counter each; the
+	 * table h248_ca_err_ctrs[] in mgcp/h248_ca.c maps codes to them */
+	H248_CA_CTR_ERR_400,
+	H248_CA_CTR_ERR_401,
+	H248_CA_CTR_ERR_403,
+	H248_CA_CTR_ERR_406,
+	H248_CA_CTR_ERR_410,
+	H248_CA_CTR_ERR_411,
+	H248_CA_CTR_ERR_412,
+	H248_CA_CTR_ERR_421,
+	H248_CA_CTR_ERR_430,
+	H248_CA_CTR_ERR_431,
+	H248_CA_CTR_ERR_433,
+	H248_CA_CTR_ERR_434,
+	H248_CA_CTR_ERR_435,
+	H248_CA_CTR_ERR_440,
+	H248_CA_CTR_ERR_44X,		/*!< 442..449: the gateway did not take what we wrote */
+	H248_CA_CTR_ERR_500,
+	H248_CA_CTR_ERR_501,
+	H248_CA_CTR_ERR_502,
+	H248_CA_CTR_ERR_503,
+	H248_CA_CTR_ERR_510,
+	H248_CA_CTR_ERR_515,
+	H248_CA_CTR_ERR_OTHER,
 };
+
+/*! Why the user should audit the calls' contexts on a gateway. */
+enum h248_ca_audit_why {
+	H248_CA_AUDIT_DISCONNECTED,	/*!< ServiceChange Disconnected from a gateway we knew */
+	H248_CA_AUDIT_FAILOVER,		/*!< ServiceChange Failover */
+	H248_CA_AUDIT_HANDOFF,		/*!< ServiceChange Handoff (another MGC sent it to us) */
+	H248_CA_AUDIT_BACK,		/*!< a DOWN gateway (requests timed out) answered again */
+};
+extern const struct value_string h248_ca_audit_why_names[];
 
 /*! Configuration of a gateway. */
 struct h248_ca_cfg {
@@ -142,6 +180,9 @@ struct h248_ca_ops {
 	/*! A Notify arrived (already answered); h248_dd_observed() reads its
 	 *  DTMF digits. */
 	void (*notify)(struct h248_ca *ca, uint32_t ctx_id, const struct h248_cmd *cmd, void *priv);
+	/*! The gateway is REGISTERED again and may or may not still have our
+	 *  contexts: the user audits each of them (h248_ca_audit()). */
+	void (*audit_needed)(struct h248_ca *ca, enum h248_ca_audit_why why, void *priv);
 };
 
 /*! One media gateway as the controller sees it. */
@@ -154,6 +195,8 @@ struct h248_ca {
 	char last_reason[H248_TEXT_MAX + 1];
 	unsigned int version;		/*!< the version agreed (cfg.version until a ServiceChange) */
 	bool known;			/*!< it was registered once: a Restart loses contexts */
+	/*! we handed it to another MGC: only its ServiceChange brings it back */
+	bool handed_off;
 	struct osmo_fd ofd;
 	struct osmo_sockaddr remote;
 	struct h248_tl *tl;		/*!< while started */
@@ -204,6 +247,22 @@ int h248_ca_subtract(struct h248_ca *ca, uint32_t ctx_id, const char *term_id, h
 int h248_ca_audit(struct h248_ca *ca, uint32_t ctx_id, const char *term_id, h248_ca_cb cb, void *data,
 		  struct h248_ca_req **reqp);
 
+/*! Hand the gateway over to the MGC @mgc_id (an mId, e.g.
+ *  "[192.0.2.1]:2944"): ServiceChange Handoff on ROOT with MgcIdToTry
+ *  (H.248.1 7.2.8).  The contexts stay on the gateway for the new MGC:
+ *  ops->contexts_lost tells the user to forget its calls there without
+ *  Subtract.  The gateway is DOWN until it registers with us again.
+ *  \returns 0, -ENOTCONN (stopped, or not REGISTERED/GRACEFUL),
+ *  -EINVAL (a bad mId) or -ENOMEM. */
+int h248_ca_handoff(struct h248_ca *ca, const char *mgc_id);
+
+/*! Count an audit's outcome, or any of our counters, on @ca. */
+void h248_ca_ctr_inc(struct h248_ca *ca, enum h248_ca_ctr c);
+
+/*! The counter of the gateway's Error @code (H248_CA_CTR_ERR_OTHER when
+ *  it has none of its own). */
+enum h248_ca_ctr h248_ca_err_ctr(unsigned int code);
+
 /*! The user of @req no longer wants its outcome; an Add that still
  *  succeeds in a context of its own gets that context subtracted. */
 void h248_ca_req_cancel(struct h248_ca_req *req);
@@ -213,7 +272,7 @@ unsigned int h248_ca_outstanding(const struct h248_ca *ca);
 
 /* Internal to mgcp/h248_ca*.c. */
 void h248_ca_set_state(struct h248_ca *ca, enum h248_ca_state st);
-void h248_ca_ctr_inc(struct h248_ca *ca, enum h248_ca_ctr c);
+void h248_ca_audit_needed(struct h248_ca *ca, enum h248_ca_audit_why why);
 void h248_ca_rx_request(struct h248_ca *ca, const struct h248_msg *msg, const struct h248_trans *t);
 void h248_ca_probe_schedule(struct h248_ca *ca, unsigned long secs);
 void h248_ca_reqs_abort(struct h248_ca *ca);

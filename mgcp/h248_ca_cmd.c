@@ -95,10 +95,17 @@ static void req_state(struct h248_ca *ca, const struct h248_ca_result *res)
 		h248_ca_set_state(ca, H248_CA_ST_DOWN);
 		return;
 	}
-	/* it answers; but one Forced out of service stays out until it registers */
-	if (ca->state == H248_CA_ST_UNKNOWN ||
-	    (ca->state == H248_CA_ST_DOWN && ca->last_method != H248_SC_FORCED))
+	if (ca->state == H248_CA_ST_UNKNOWN) {
 		h248_ca_set_state(ca, H248_CA_ST_REGISTERED);
+		return;
+	}
+	/* it answers; but one Forced out of service, or handed to another
+	 * MGC, stays out until it registers */
+	if (ca->state != H248_CA_ST_DOWN || ca->last_method == H248_SC_FORCED || ca->handed_off)
+		return;
+	h248_ca_set_state(ca, H248_CA_ST_REGISTERED);
+	/* it may have kept our contexts through the silence, or not */
+	h248_ca_audit_needed(ca, H248_CA_AUDIT_BACK);
 }
 
 static void req_reply_cb(void *data, uint32_t id, int rc, const struct h248_trans *reply)
@@ -112,8 +119,10 @@ static void req_reply_cb(void *data, uint32_t id, int rc, const struct h248_tran
 		result_fill(&res, reply);
 	if (res.rc == 0)
 		h248_ca_ctr_inc(ca, H248_CA_CTR_REQ_OK);
-	else if (res.rc == -EPROTO)
+	else if (res.rc == -EPROTO) {
 		h248_ca_ctr_inc(ca, H248_CA_CTR_REQ_ERROR);
+		h248_ca_ctr_inc(ca, h248_ca_err_ctr(res.code));
+	}
 	else
 		h248_ca_ctr_inc(ca, req->probe ? H248_CA_CTR_PROBE_FAIL : H248_CA_CTR_REQ_TIMEOUT);
 	LOGCA(ca, res.rc ? LOGL_NOTICE : LOGL_DEBUG, "%s (transaction %u): %s %u %s\n",
@@ -369,6 +378,14 @@ static void h248_ca_probe_cb(void *data)
 
 	if (ca->probing || !h248_ca_started(ca))
 		return;
+	if (ca->handed_off) {
+		unsigned long every = osmo_tdef_get(ca->tdefs, H248_CA_T_PROBE, OSMO_TDEF_S, 30);
+
+		/* only its ServiceChange brings it back: asking is no use */
+		if (every)
+			h248_ca_probe_schedule(ca, every);
+		return;
+	}
 	if (audit_req(ca, H248_CMD_AUDIT_VALUE, H248_CA_CTX_NULL, "ROOT", true, NULL, NULL, NULL) == 0)
 		ca->probing = true;
 }
@@ -377,4 +394,63 @@ void h248_ca_probe_schedule(struct h248_ca *ca, unsigned long secs)
 {
 	osmo_timer_setup(&ca->probe, h248_ca_probe_cb, ca);
 	osmo_timer_schedule(&ca->probe, secs, 0);
+}
+
+/* Whether @mid is an mId of Annex B (an address, a domain or a device
+ * name): the parser of a message that names it says so. */
+static bool mid_valid(struct h248_ca *ca, const char *mid)
+{
+	char buf[H248_MID_MAX + 64];
+	struct h248_msg *msg = NULL;
+	int n;
+	bool ok;
+
+	if (!mid || !mid[0] || strlen(mid) > H248_MID_MAX || strpbrk(mid, " \t\r\n{}"))
+		return false;
+	n = snprintf(buf, sizeof(buf), "MEGACO/1 %s\nReply = 1 { Context = - { AuditValue = ROOT } }", mid);
+	ok = n > 0 && (size_t)n < sizeof(buf) && h248_msg_parse(ca, buf, (size_t)n, &msg, NULL) == 0 &&
+	     !strcmp(msg->mid, mid);
+	talloc_free(msg);
+	return ok;
+}
+
+int h248_ca_handoff(struct h248_ca *ca, const char *mgc_id)
+{
+	struct h248_action *a;
+	struct h248_msg *msg;
+	struct h248_cmd *c;
+	int rc;
+
+	if (!h248_ca_started(ca) || (ca->state != H248_CA_ST_REGISTERED && ca->state != H248_CA_ST_GRACEFUL)) {
+		h248_ca_ctr_inc(ca, H248_CA_CTR_REQ_REFUSED);
+		return -ENOTCONN;
+	}
+	if (!mid_valid(ca, mgc_id)) {
+		h248_ca_ctr_inc(ca, H248_CA_CTR_REQ_REFUSED);
+		return -EINVAL;
+	}
+	msg = req_alloc(ca, H248_CA_CTX_NULL, &a);
+	c = msg ? h248_cmd_add(a, H248_CMD_SERVICE_CHANGE, "ROOT") : NULL;
+	if (!c || h248_str_set(c, &c->sc.mgc_id, mgc_id) < 0 ||
+	    /* H.248.1 13.3: the MGC hands the gateway on */
+	    h248_str_set(c, &c->sc.reason, "903 MGC Directed Change") < 0) {
+		h248_ca_ctr_inc(ca, H248_CA_CTR_REQ_REFUSED);
+		talloc_free(msg);
+		return -ENOMEM;
+	}
+	c->sc.present = true;
+	c->sc.method = H248_SC_HANDOFF;
+	/* its reply only tells that it goes: nobody waits for it */
+	rc = req_send(ca, msg, H248_CMD_SERVICE_CHANGE, false, NULL, NULL, NULL);
+	if (rc < 0)
+		return rc;
+	h248_ca_ctr_inc(ca, H248_CA_CTR_HANDOFF);
+	LOGCA(ca, LOGL_NOTICE, "handed off to %s\n", mgc_id);
+	ca->handed_off = true;
+	/* the contexts stay on the gateway, the new MGC's now: ours forget
+	 * them, nothing is subtracted (H.248.1 7.2.8) */
+	if (ca->ops && ca->ops->contexts_lost)
+		ca->ops->contexts_lost(ca, H248_SC_HANDOFF, "903 MGC Directed Change", ca->priv);
+	h248_ca_set_state(ca, H248_CA_ST_DOWN);
+	return 0;
 }

@@ -8,8 +8,9 @@
  * of a gateway that was registered before means its contexts are gone
  * (cold or warm boot alike); Forced on ROOT takes it out of service with
  * its contexts; Graceful lets the calls finish but no new context is
- * asked for.  Disconnected, Failover and Handoff keep the contexts: the
- * user may audit them.  Notify is answered and passed on; any other
+ * asked for.  Disconnected, Failover and Handoff of a gateway we knew
+ * keep the contexts, or some of them: ops->audit_needed tells the user
+ * to audit them.  Notify is answered and passed on; any other
  * command gets 501 Not Implemented.  The callbacks run after the reply
  * has gone, so anything the user sends follows it on the wire.
  *
@@ -37,13 +38,16 @@ static const struct {
 	enum h248_ca_ctr ctr;
 	enum h248_ca_state state;
 	bool lost_if_known;	/* its contexts are gone, if we knew it */
+	bool audit_if_known;	/* its contexts may be there or not: audit them */
+	enum h248_ca_audit_why why;
 } sc_rules[] = {
-	{ H248_SC_RESTART, H248_CA_CTR_SC_RESTART, H248_CA_ST_REGISTERED, true },
-	{ H248_SC_DISCONNECTED, H248_CA_CTR_SC_DISCONNECTED, H248_CA_ST_REGISTERED, false },
-	{ H248_SC_FAILOVER, H248_CA_CTR_SC_FAILOVER, H248_CA_ST_REGISTERED, false },
-	{ H248_SC_HANDOFF, H248_CA_CTR_SC_OTHER, H248_CA_ST_REGISTERED, false },
-	{ H248_SC_FORCED, H248_CA_CTR_SC_FORCED, H248_CA_ST_DOWN, true },
-	{ H248_SC_GRACEFUL, H248_CA_CTR_SC_GRACEFUL, H248_CA_ST_GRACEFUL, false },
+	{ H248_SC_RESTART, H248_CA_CTR_SC_RESTART, H248_CA_ST_REGISTERED, true, false, 0 },
+	{ H248_SC_DISCONNECTED, H248_CA_CTR_SC_DISCONNECTED, H248_CA_ST_REGISTERED, false, true,
+	  H248_CA_AUDIT_DISCONNECTED },
+	{ H248_SC_FAILOVER, H248_CA_CTR_SC_FAILOVER, H248_CA_ST_REGISTERED, false, true, H248_CA_AUDIT_FAILOVER },
+	{ H248_SC_HANDOFF, H248_CA_CTR_SC_OTHER, H248_CA_ST_REGISTERED, false, true, H248_CA_AUDIT_HANDOFF },
+	{ H248_SC_FORCED, H248_CA_CTR_SC_FORCED, H248_CA_ST_DOWN, true, false, 0 },
+	{ H248_SC_GRACEFUL, H248_CA_CTR_SC_GRACEFUL, H248_CA_ST_GRACEFUL, false, false, 0 },
 };
 
 /* What to tell the user once the reply has gone. */
@@ -51,6 +55,8 @@ struct rx_after {
 	bool sc;
 	enum h248_ca_state state;
 	bool lost;
+	bool audit;
+	enum h248_ca_audit_why why;
 	enum h248_sc_method method;
 	unsigned int n_notify;
 	const struct h248_cmd *notify[H248_CMDS_MAX];
@@ -68,7 +74,7 @@ static unsigned int agreed_version(const struct h248_ca *ca, const struct h248_m
 static unsigned int rx_service_change(struct h248_ca *ca, const struct h248_msg *msg, const struct h248_cmd *c,
 				      struct h248_cmd *r, struct rx_after *after)
 {
-	char port[8];
+	char port[8], ts[H248_TIMESTAMP_LEN + 1];
 	unsigned int i;
 
 	/* a Services descriptor holds one parameter at least: only a
@@ -96,14 +102,23 @@ static unsigned int rx_service_change(struct h248_ca *ca, const struct h248_msg 
 	after->state = sc_rules[i].state;
 	after->method = c->sc.method;
 	after->lost |= sc_rules[i].lost_if_known && ca->known;
+	/* Disconnected (it lost touch with us for a while), Failover and
+	 * Handoff (another MGC had it): what is left of our contexts only
+	 * an audit tells (H.248.1 7.2.8) */
+	after->audit = sc_rules[i].audit_if_known && ca->known && !after->lost;
+	after->why = sc_rules[i].why;
 	if (after->state == H248_CA_ST_REGISTERED) {
+		ca->handed_off = false;
 		ca->version = agreed_version(ca, msg, c);
 		/* the reply already goes in the version agreed */
 		ca->tl->version = ca->version;
 		r->sc.present = true;
 		r->sc.version = ca->version;
 		snprintf(port, sizeof(port), "%u", h248_ca_local_port(ca));
-		if (h248_str_set(r, &r->sc.address, port) < 0)
+		/* 7.2.8: "The TimeStamp parameter shall be sent with a
+		 * registration command and its response" */
+		h248_timestamp_now(ts, sizeof(ts));
+		if (h248_str_set(r, &r->sc.address, port) < 0 || h248_str_set(r, &r->sc.timestamp, ts) < 0)
 			return H248_EC_INTERNAL;
 	}
 	LOGCA(ca, LOGL_NOTICE, "ServiceChange %s \"%s\" on ROOT accepted (version %u)\n",
@@ -144,6 +159,8 @@ static void rx_after(struct h248_ca *ca, const struct rx_after *after)
 				ca->ops->contexts_lost(ca, after->method, ca->last_reason, ca->priv);
 		}
 		h248_ca_set_state(ca, after->state);
+		if (after->audit && ca->state == H248_CA_ST_REGISTERED)
+			h248_ca_audit_needed(ca, after->why);
 	}
 	for (i = 0; i < after->n_notify; i++) {
 		if (ca->ops && ca->ops->notify)

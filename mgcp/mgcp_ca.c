@@ -91,6 +91,9 @@ static const struct rate_ctr_desc mgcp_ca_ctr_desc[] = {
 	[MGCP_CA_CTR_MEDIA_NO_CODEC] = { "media:no-codec", "SIP SDP with no common codec" },
 	[MGCP_CA_CTR_ORPHAN_DLCX] = { "media:orphan-dlcx", "Connections deleted after their call left" },
 	[MGCP_CA_CTR_MEDIA_REFUSED] = { "media:refused", "Calls refused media: gateway down or stopped" },
+	[MGCP_CA_CTR_DTMF_REFUSED] = { "dtmf:refused", "RQNT for a call's DTMF digits refused by the gateway" },
+	[MGCP_CA_CTR_DTMF_UNMATCHED] = { "dtmf:unmatched", "NTFY naming no call's request (answered 200)" },
+	[MGCP_CA_CTR_DTMF_DIGITS] = { "dtmf:digits", "DTMF digits notified to calls" },
 };
 
 static const struct rate_ctr_group_desc mgcp_ca_ctrg_desc = {

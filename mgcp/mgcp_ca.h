@@ -82,6 +82,9 @@ enum mgcp_ca_ctr {
 	MGCP_CA_CTR_MEDIA_NO_CODEC,	/*!< no codec common with the SIP peer */
 	MGCP_CA_CTR_ORPHAN_DLCX,	/*!< connections deleted after their call left */
 	MGCP_CA_CTR_MEDIA_REFUSED,	/*!< calls refused media: gateway down */
+	MGCP_CA_CTR_DTMF_REFUSED,	/*!< RQNT for a call's digits answered with an error */
+	MGCP_CA_CTR_DTMF_UNMATCHED,	/*!< NTFY naming no call's request */
+	MGCP_CA_CTR_DTMF_DIGITS,	/*!< digits of NTFYs passed to calls */
 };
 
 /*! Configuration of a gateway. */

@@ -28,8 +28,14 @@ static void cc_media_gw_rsip_cb(struct mgcp_ca *ca, const struct mgcp_msg *cmd, 
 	cc_media_gw_rsip(priv, cmd);
 }
 
+static void cc_media_gw_ntfy_cb(struct mgcp_ca *ca, const struct mgcp_msg *cmd, void *priv)
+{
+	cc_media_mgcp_ntfy(priv, cmd);
+}
+
 static const struct mgcp_ca_ops cc_media_gw_ops = {
 	.rsip = cc_media_gw_rsip_cb,
+	.ntfy = cc_media_gw_ntfy_cb,
 };
 
 struct cc_media_gw *cc_media_gw_find(const char *name)

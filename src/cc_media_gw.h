@@ -31,6 +31,9 @@ struct cc_media;
 #define CC_MEDIA_TRUNKS_MAX 64
 /*! Most codecs a call negotiates with. */
 #define CC_MEDIA_CODECS_MAX 8
+/*! Most audits of the calls' media outstanding at once on a gateway
+ *  (the H.248 transaction table holds 256 requests). */
+#define CC_MEDIA_AUDIT_WINDOW 64
 
 /*! The protocol a gateway is controlled with (` protocol` in its node). */
 enum cc_media_proto {
@@ -92,6 +95,9 @@ struct cc_media_gw {
 	struct cc_media *test;
 	char test_sdp[1024];
 	uint8_t test_cause;
+	/*! audits of the calls' media (H.248 AuditValue, MGCP AUCX) awaiting
+	 *  replies: at most CC_MEDIA_AUDIT_WINDOW, the rest wait (audit_wanted) */
+	unsigned int audits_out;
 };
 
 /*! Process-wide state of the media code. */
@@ -177,10 +183,19 @@ struct cc_media {
 	char conn_circuit[MGCP_ID_MAX + 1];
 	char conn_sip[MGCP_ID_MAX + 1];
 	struct mgcp_ca_trans *pending;
+	/*! MGCP DTMF: the RQNT under way, the RequestIdentifier of the
+	 *  circuit's digits ("" while none is armed), RQNTs sent */
+	struct mgcp_ca_trans *rqnt;
+	char dtmf_req[MGCP_ID_MAX + 1];
+	unsigned int n_rqnt;
 	/* H.248: the context (0: none yet), the RTP termination, the request under way */
 	uint32_t ctx_id;
 	char rtp_term[H248_NAME_MAX + 1];
 	struct h248_ca_req *req;
+	/*! the call's media is to be audited (H.248 or MGCP); H.248: the
+	 *  AuditValue under way */
+	bool audit_wanted;
+	struct h248_ca_req *audit_req;
 	/*! SIP -> ISUP: the peer's offer; ISUP -> SIP: NULL */
 	char *offer;
 	struct cc_media_neg neg;
@@ -231,6 +246,22 @@ int cc_media_pattern_fill(const char *pattern, uint16_t cic, char *buf, size_t l
 
 /*! The gateway restarted (RSIP): fail the calls on the endpoints it names. */
 void cc_media_gw_rsip(struct cc_media_gw *gw, const struct mgcp_msg *rsip);
+
+/*! MGCP: ask the gateway for the DTMF digits of the call's circuit (RQNT),
+ *  when call control wants them and the gateway is not `no dtmf-detect`.
+ *  Best effort: a refusal is logged and counted, the call goes on. */
+void cc_media_mgcp_dtmf_arm(struct cc_media *m);
+
+/*! MGCP: forget the call's DTMF request (the RQNT under way is orphaned). */
+void cc_media_mgcp_dtmf_stop(struct cc_media *m);
+
+/*! MGCP: a NTFY from the gateway (answered already): its digits go to the
+ *  call whose request it names, which is armed again. */
+void cc_media_mgcp_ntfy(struct cc_media_gw *gw, const struct mgcp_msg *ntfy);
+
+/*! MGCP: the gateway was disconnected (RSIP "RM: disconnected"): audit
+ *  the calls on the endpoints @rsip_ep covers (src/cc_media_mgcp_audit.c). */
+void cc_media_mgcp_audit(struct cc_media_gw *gw, const char *rsip_ep);
 
 /*! Control @gw with @proto from its next start. */
 int cc_media_gw_set_proto(struct cc_media_gw *gw, enum cc_media_proto proto);

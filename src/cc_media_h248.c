@@ -3,7 +3,11 @@
  * and an RTP termination the gateway makes ("$"), both added in one
  * transaction; Modify of the RTP termination; Subtract of both, and the
  * context goes.  A gateway that restarted, or was forced out of service,
- * has no contexts left: every call on it fails with cause 41.
+ * has no contexts left: every call on it fails with cause 41.  One that
+ * was Disconnected, failed over, or stopped answering for a while may
+ * have kept them: each call's context is audited, at most
+ * CC_MEDIA_AUDIT_WINDOW at a time, and a call whose context is gone
+ * fails with cause 41, nothing subtracted.
  *
  * Copyright (C) 2026 Tandem contributors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -144,11 +148,21 @@ static int h248_modify(struct cc_media *m, enum mgcp_conn_mode mode, const struc
 	return rc;
 }
 
+static void h248_audit_pump(struct cc_media_gw *gw);
+
 static void h248_forget(struct cc_media *m)
 {
 	/* an Add still under way is the controller's to undo if it succeeds */
 	h248_ca_req_cancel(m->req);
 	m->req = NULL;
+	m->audit_wanted = false;
+	if (m->audit_req) {
+		h248_ca_req_cancel(m->audit_req);
+		m->audit_req = NULL;
+		m->gw->audits_out--;
+		/* its place in the window goes to a call still waiting */
+		h248_audit_pump(m->gw);
+	}
 	m->ctx_id = 0;
 	m->rtp_term[0] = '\0';
 }
@@ -219,6 +233,114 @@ const struct cc_media_proto_ops cc_media_h248_ops = {
 	.audit = h248_audit,
 };
 
+/* ---- audit of the calls' contexts ---- */
+
+/* The gateway's answers to the AuditValue of a call's TDM termination in
+ * its context that say the call's media is gone there (H.248.8). */
+static const unsigned int h248_audit_gone_codes[] = {
+	H248_EC_UNKNOWN_CONTEXT,	/* 411: the context is gone */
+	H248_EC_UNKNOWN_TERM,		/* 430: the termination is */
+	H248_EC_TERM_NOT_IN_CONTEXT,	/* 435: it is, in another context or none */
+};
+
+static bool h248_audit_gone(const struct h248_ca_result *res)
+{
+	unsigned int i;
+
+	for (i = 0; res->rc == -EPROTO && i < ARRAY_SIZE(h248_audit_gone_codes); i++) {
+		if (res->code == h248_audit_gone_codes[i])
+			return true;
+	}
+	return false;
+}
+
+static bool h248_is_call(const struct cc_media *m, const void *arg)
+{
+	return m == arg;
+}
+
+/* The gateway stopped answering (or we stopped): what still waits is
+ * audited when it answers again, all of it anew. */
+static void h248_audit_drop(struct cc_media_gw *gw)
+{
+	struct cc_media *m;
+
+	llist_for_each_entry(m, &gw->users, list)
+		m->audit_wanted = false;
+}
+
+static void h248_audit_cb(void *data, const struct h248_ca_result *res)
+{
+	struct cc_media *m = data;
+	struct cc_media_gw *gw = m->gw;
+
+	m->audit_req = NULL;
+	gw->audits_out--;
+	if (res->rc == 0) {
+		h248_ca_ctr_inc(gw->h248, H248_CA_CTR_AUDIT_OK);
+	} else if (h248_audit_gone(res)) {
+		h248_ca_ctr_inc(gw->h248, H248_CA_CTR_AUDIT_LOST);
+		LOGPFSML(m->fi, LOGL_ERROR, "audit: context %u of %s is gone (%u %s)\n", m->ctx_id, m->endpoint,
+			 res->code, res->text);
+		/* nothing of it left on the gateway to subtract; call control
+		 * may free this call, and others, in there */
+		cc_media_gw_lost(gw, h248_is_call, m);
+	} else if (res->rc == -EPROTO) {
+		/* it answered, but not about the context: keep the call */
+		h248_ca_ctr_inc(gw->h248, H248_CA_CTR_AUDIT_UNSURE);
+		LOGPFSML(m->fi, LOGL_NOTICE, "audit of context %u: error %u %s, the call stays\n", m->ctx_id,
+			 res->code, res->text);
+	} else {
+		/* no reply: the gateway is DOWN (or we stopped); its return
+		 * starts another audit */
+		h248_audit_drop(gw);
+		return;
+	}
+	h248_audit_pump(gw);
+}
+
+/* Send the audits that wait, as long as the window has room. */
+static void h248_audit_pump(struct cc_media_gw *gw)
+{
+	struct cc_media *m;
+
+	llist_for_each_entry(m, &gw->users, list) {
+		if (gw->audits_out >= CC_MEDIA_AUDIT_WINDOW || !gw->h248 ||
+		    (gw->h248->state != H248_CA_ST_REGISTERED && gw->h248->state != H248_CA_ST_GRACEFUL))
+			return;
+		if (!m->audit_wanted)
+			continue;
+		m->audit_wanted = false;
+		if (!m->ctx_id)
+			continue;
+		/* the TDM termination by name, not a wildcard: a gateway need
+		 * not take wildcard audits (tandem-mgw answers them 501) */
+		if (h248_ca_audit(gw->h248, m->ctx_id, m->endpoint, h248_audit_cb, m, &m->audit_req) == 0)
+			gw->audits_out++;
+	}
+}
+
+/* The gateway may or may not have kept our contexts: ask about each
+ * call that has one; calls set up from now on are not concerned. */
+static void h248_audit_needed_cb(struct h248_ca *ca, enum h248_ca_audit_why why, void *priv)
+{
+	struct cc_media_gw *gw = priv;
+	struct cc_media *m;
+	unsigned int n = 0;
+
+	llist_for_each_entry(m, &gw->users, list) {
+		enum cc_media_state st = cc_media_state(m);
+
+		if (!m->ctx_id || m->audit_req || (st != CC_MEDIA_READY && st != CC_MEDIA_MODIFYING))
+			continue;
+		m->audit_wanted = true;
+		n++;
+	}
+	LOGP(DMGCP, LOGL_NOTICE, "mgw %s: %s: auditing %u contexts\n", ca->cfg.name,
+	     get_value_string(h248_ca_audit_why_names, why), n);
+	h248_audit_pump(gw);
+}
+
 static void h248_lost_cb(struct h248_ca *ca, enum h248_sc_method method, const char *reason, void *priv)
 {
 	cc_media_gw_lost(priv, NULL, NULL);
@@ -247,6 +369,7 @@ static void h248_notify_cb(struct h248_ca *ca, uint32_t ctx_id, const struct h24
 static const struct h248_ca_ops cc_media_h248_ca_ops = {
 	.contexts_lost = h248_lost_cb,
 	.notify = h248_notify_cb,
+	.audit_needed = h248_audit_needed_cb,
 };
 
 void cc_media_h248_setup(struct cc_media_gw *gw)

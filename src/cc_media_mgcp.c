@@ -1,13 +1,16 @@
 /* A call's media over MGCP (mgcp/mgcp_ca.h): one endpoint per call and
  * two connections on it, the circuit side (CRCX without SDP) and then the
- * SIP side; MDCX of the SIP side; DLCX of each; RSIP fails the calls on
- * the endpoints it names.
+ * SIP side, or only the SIP side's on a digital trunk channel ("ds/...",
+ * the circuit itself); MDCX of the SIP side; DLCX of each; RSIP fails the
+ * calls on the endpoints it names.  The circuit's DTMF digits (RQNT/NTFY)
+ * are in src/cc_media_mgcp_dtmf.c.
  *
  * Copyright (C) 2026 Tandem contributors
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <errno.h>
 #include <string.h>
+#include <strings.h>
 
 #include <talloc.h>
 
@@ -106,11 +109,20 @@ static int mgcp_crcx(struct cc_media *m)
 	return rc;
 }
 
+/* A digital trunk channel ("ds/e1-1/17@mgw", RFC 3435 Appendix E) is the
+ * circuit itself: its one connection joins the timeslot to RTP, so it is
+ * the SIP side, and no circuit-side connection is made.  Other endpoints
+ * (an rtpbridge standing in for the PSTN side) get one per side. */
+static bool mgcp_endpoint_is_circuit(const struct cc_media *m)
+{
+	return !strncasecmp(m->endpoint, "ds/", 3);
+}
+
 static int mgcp_create(struct cc_media *m)
 {
 	if (!m->call_id[0])
 		mgcp_ca_new_call_id(m->gw->ca, m->call_id);
-	m->step = CC_MEDIA_STEP_CIRCUIT;
+	m->step = mgcp_endpoint_is_circuit(m) ? CC_MEDIA_STEP_SIP : CC_MEDIA_STEP_CIRCUIT;
 	return mgcp_crcx(m);
 }
 
@@ -126,13 +138,26 @@ static int mgcp_created(struct cc_media *m, const struct mgcp_msg *resp)
 		else if (strpbrk(m->endpoint, "*$"))
 			return -EPROTO;	/* the gateway did not name its endpoint */
 		m->step = CC_MEDIA_STEP_SIP;
-		return mgcp_crcx(m) == 0 ? 0 : -EIO;
+		if (mgcp_crcx(m) < 0)
+			return -EIO;
+		/* the circuit's connection exists: its digits can be asked for */
+		cc_media_mgcp_dtmf_arm(m);
+		return 0;
 	}
 	osmo_strlcpy(m->conn_sip, resp->conn_id, sizeof(m->conn_sip));
+	if (resp->present & MGCP_P_SPECIFIC_EP)
+		osmo_strlcpy(m->endpoint, resp->specific_ep, sizeof(m->endpoint));
+	else if (strpbrk(m->endpoint, "*$"))
+		return -EPROTO;
 	if (!(resp->present & MGCP_P_SDP))
 		return -EPROTO;
-	LOGPFSML(m->fi, LOGL_INFO, "connections %s (circuit) and %s (SIP) on %s\n", m->conn_circuit, m->conn_sip,
-		 m->endpoint);
+	if (m->conn_circuit[0]) {
+		LOGPFSML(m->fi, LOGL_INFO, "connections %s (circuit) and %s (SIP) on %s\n", m->conn_circuit,
+			 m->conn_sip, m->endpoint);
+	} else {
+		LOGPFSML(m->fi, LOGL_INFO, "connection %s on circuit %s\n", m->conn_sip, m->endpoint);
+		cc_media_mgcp_dtmf_arm(m);
+	}
 	cc_media_gw_created(m, 0, &resp->sdp);
 	return 0;
 }
@@ -186,6 +211,7 @@ static void mgcp_release(struct cc_media *m)
 	/* a CRCX still under way is the agent's to undo if it succeeds */
 	mgcp_ca_trans_orphan(m->pending);
 	m->pending = NULL;
+	cc_media_mgcp_dtmf_stop(m);
 	mgcp_dlcx(m, m->conn_sip);
 	mgcp_dlcx(m, m->conn_circuit);
 }
@@ -194,6 +220,7 @@ static void mgcp_forget(struct cc_media *m)
 {
 	mgcp_ca_trans_orphan(m->pending);
 	m->pending = NULL;
+	cc_media_mgcp_dtmf_stop(m);
 	m->conn_sip[0] = m->conn_circuit[0] = '\0';
 }
 
@@ -242,6 +269,8 @@ static bool rsip_covers(const struct cc_media *m, const void *arg)
  *  2.3.12), and so does disconnected (the connections survived). */
 void cc_media_gw_rsip(struct cc_media_gw *gw, const struct mgcp_msg *rsip)
 {
+	if ((rsip->present & MGCP_P_RESTART_METHOD) && rsip->restart_method == MGCP_RM_DISCONNECTED)
+		cc_media_mgcp_audit(gw, rsip->endpoint);
 	if (rsip->present & MGCP_P_RESTART_METHOD &&
 	    (rsip->restart_method == MGCP_RM_GRACEFUL || rsip->restart_method == MGCP_RM_DISCONNECTED ||
 	     rsip->restart_method == MGCP_RM_CANCEL_GRACEFUL))

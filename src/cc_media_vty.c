@@ -7,6 +7,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -318,6 +319,22 @@ static void show_gw_calls(struct vty *vty, const struct cc_media_gw *gw)
 	}
 }
 
+/* The controller's counters; of the per-code Error counters only those
+ * that counted something (a gateway sends few of the codes). */
+static void show_h248_ctrs(struct vty *vty, struct rate_ctr_group *ctrg)
+{
+	unsigned int i;
+
+	vty_out(vty, " %s:%s", ctrg->desc->group_description, VTY_NEWLINE);
+	for (i = 0; i < ctrg->desc->num_ctr; i++) {
+		const struct rate_ctr *ctr = rate_ctr_group_get_ctr(ctrg, i);
+
+		if (i >= H248_CA_CTR_ERR_400 && i <= H248_CA_CTR_ERR_OTHER && !ctr->current)
+			continue;
+		vty_out(vty, "  %s: %8" PRIu64 "%s", ctrg->desc->ctr_desc[i].description, ctr->current, VTY_NEWLINE);
+	}
+}
+
 static void show_gw(struct vty *vty, struct cc_media_gw *gw)
 {
 	const struct mgcp_ca_cfg *cfg = &gw->ca->cfg;
@@ -352,7 +369,7 @@ static void show_gw(struct vty *vty, struct cc_media_gw *gw)
 	osmo_tdef_vty_out_all(vty, cc_media_gw_tdefs(gw), " timer ");
 	vty_out_rate_ctr_group(vty, " ", gw->ca->ctrs);
 	if (gw->proto == CC_MEDIA_PROTO_H248) {
-		vty_out_rate_ctr_group(vty, " ", gw->h248->ctrs);
+		show_h248_ctrs(vty, gw->h248->ctrs);
 		if (gw->h248->tl)
 			vty_out_rate_ctr_group(vty, " ", gw->h248->tl->ctrs);
 	}
@@ -548,6 +565,34 @@ DEFUN(mgw_audit, mgw_audit_cmd, "media-gateway NAME audit",
 	return CMD_SUCCESS;
 }
 
+DEFUN(mgw_handoff, mgw_handoff_cmd, "media-gateway NAME handoff MID",
+      MGW_STR "Gateway name\n"
+      "H.248: hand the gateway over to another controller (ServiceChange Handoff); its calls here end\n"
+      "The controller's mId, e.g. [192.0.2.1]:2944\n")
+{
+	struct cc_media_gw *gw = test_gw(vty, argv[0], false);
+	int rc;
+
+	if (!gw)
+		return CMD_WARNING;
+	if (gw->proto != CC_MEDIA_PROTO_H248) {
+		vty_out(vty, "%% gateway %s is not controlled over H.248%s", argv[0], VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	rc = h248_ca_handoff(gw->h248, argv[1]);
+	if (rc == -EINVAL) {
+		vty_out(vty, "%% %s is no H.248 mId ([address]:port, <domain>:port or a device name)%s", argv[1],
+			VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	if (rc < 0) {
+		vty_out(vty, "%% gateway %s: %s%s", argv[0], rc == -ENOTCONN ? "not registered" : strerror(-rc),
+			VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	return CMD_SUCCESS;
+}
+
 void cc_media_vty_init(void)
 {
 	install_element(CONFIG_NODE, &cfg_mgw_cmd);
@@ -572,4 +617,5 @@ void cc_media_vty_init(void)
 	install_element(ENABLE_NODE, &mgw_test_mode_cmd);
 	install_element(ENABLE_NODE, &mgw_test_release_cmd);
 	install_element(ENABLE_NODE, &mgw_audit_cmd);
+	install_element(ENABLE_NODE, &mgw_handoff_cmd);
 }

@@ -18,7 +18,13 @@ reply, Add, Modify, AuditValue, Subtract) as our parser does.
 And tandemd itself with a media gateway of `protocol h248`: the per-call
 media API (src/cc_media.h) run through the operator's test call against
 tandem-mgw: both directions, the answer, hold, release, the gateway
-stopping under a call (cause 41), the config written back."""
+stopping under a call (cause 41), the config written back.  And the audit
+of the calls' contexts: a gateway that stopped answering (SIGSTOP) and
+answers the probe again still has the context (the call stays); one that
+died and comes back handed to us by another controller (ServiceChange
+Handoff, not Restart) has lost it (411: the call ends with cause 41,
+nothing subtracted); and `media-gateway NAME handoff MID` hands the
+gateway to another controller (the call ends here, its context stays)."""
 import json
 import os
 import re
@@ -328,33 +334,42 @@ def test_call(vty, name="mgw1"):
     return (m.group(1), m.group(2), m.group(3), int(m.group(4))) if m else None
 
 
-class CallMedia(tm.MgwTestCase):
-    """tandemd's per-call media over H.248 against tandem-mgw."""
+class CallMediaCase(tm.MgwTestCase):
+    """tandemd with a media gateway of `protocol h248` and tandem-mgw."""
 
-    def start_both(self):
+    def start_both(self, extra=""):
         self.ctl_port = free_port(tcp=False)
         self.gw_port = free_port(tcp=False)
         self.vty_port = free_port()
         cfg = tandemd_config(self.vty_port, free_port()) + (
-            "media-gateway mgw1\n protocol h248\n remote 127.0.0.1 %d\n local 127.0.0.1 %d\n"
-            % (self.gw_port, self.ctl_port))
+            "media-gateway mgw1\n protocol h248\n remote 127.0.0.1 %d\n local 127.0.0.1 %d\n%s"
+            % (self.gw_port, self.ctl_port, extra))
         self.td, self.vty = self.start_tandemd(cfg, vty_port=self.vty_port)
         self.vty.cmd("enable")
         self.peer = udp_socket()
         self.addCleanup(self.peer.close)
         self.span_sink = udp_socket()
         self.addCleanup(self.span_sink.close)
-        mgw_vty_port = free_port()
-        cfg = tm.mgw_config(mgw_vty_port, free_port(tcp=False), endpoints=2)
-        cfg += " h248 local-port %d\n h248 controller ip 127.0.0.1 port %d\n" % (self.gw_port, self.ctl_port)
-        cfg += span_config(1, free_port(tcp=False), port_of(self.span_sink))
-        self.mgw, self.mgw_vty = self.start_mgw(cfg, vty_port=mgw_vty_port)
+        self.mgw_ports = (free_port(), free_port(tcp=False), free_port(tcp=False))
+        self.mgw, self.mgw_vty = self.start_mgw_h248(self.ctl_port)
         wait_for(lambda: "mgw1: h248 REGISTERED" in self.vty.cmd("show media-gateway mgw1"), 10, "registered")
         self.assertIn("IN_SERVICE", self.mgw_vty.cmd("show h248"))
+
+    def start_mgw_h248(self, ctl_port):
+        """tandem-mgw in H.248 mode towards the controller on @ctl_port."""
+        vty_port, mgcp_port, span_port = self.mgw_ports
+        cfg = tm.mgw_config(vty_port, mgcp_port, endpoints=2)
+        cfg += " h248 local-port %d\n h248 controller ip 127.0.0.1 port %d\n" % (self.gw_port, ctl_port)
+        cfg += span_config(1, span_port, port_of(self.span_sink))
+        return self.start_mgw(cfg, vty_port=vty_port)
 
     def wait_state(self, state, timeout=10):
         return wait_for(lambda: (test_call(self.vty) or ("",))[0] == state and test_call(self.vty),
                         timeout, "test call %s" % state)
+
+
+class CallMedia(CallMediaCase):
+    """tandemd's per-call media over H.248 against tandem-mgw."""
 
     def test_calls_hold_release_and_gateway_stop(self):
         self.start_both()
@@ -441,6 +456,111 @@ class CallMedia(tm.MgwTestCase):
         vty.cmd("media-gateway mgw1 test-call release")
         out = vty.cmd("media-gateway mgw1 test-call start ds/e1-1/{cic}@mgw 9")
         self.assertTrue(out.startswith("%"), out)
+
+class CallAudit(CallMediaCase):
+    """A gateway that stopped answering (DOWN) and answers again may or may
+    not have kept the calls' contexts: tandemd audits each (AuditValue of
+    its TDM termination in its context); a context the gateway still has
+    keeps its call, one it lost ends its call with cause 41."""
+
+    # short retransmission (T1, T2) and give-up (T3) times, a probe a second
+    TIMERS = " timer T1 100\n timer T2 200\n timer T3 1000\n timer T20 1\n"
+
+    def call_up(self):
+        self.start_both(self.TIMERS)
+        self.assertEqual(self.vty.cmd("media-gateway mgw1 test-call start tdm/1/{cic} 5"), "")
+        self.wait_state("READY")
+        m = re.search(r"  context (\d+): tdm/1/5 ", self.vty.cmd("show media-gateway mgw1"))
+        self.assertTrue(m)
+        return int(m.group(1))
+
+    def ca_counter(self, description):
+        m = re.search(r"^\s*%s:\s+(\d+)" % re.escape(description), self.vty.cmd("show media-gateway mgw1"),
+                      re.M)
+        return int(m.group(1)) if m else None
+
+    def wait_down(self):
+        wait_for(lambda: "mgw1: h248 DOWN" in self.vty.cmd("show media-gateway mgw1"), 10, "gateway DOWN")
+
+    def test_context_kept_through_silence(self):
+        self.call_up()
+        self.mgw.signal(signal.SIGSTOP)
+        self.addCleanup(self.mgw.signal, signal.SIGCONT)
+        self.wait_down()
+        self.assertEqual(test_call(self.vty)[0], "READY")
+        self.assertEqual(self.ca_counter("Audits of the calls' contexts started"), 0)
+        self.mgw.signal(signal.SIGCONT)
+        wait_for(lambda: self.ca_counter("Calls whose context the audit found") == 1, 10, "audit answered")
+        self.assertIn("mgw1: h248 REGISTERED", self.vty.cmd("show media-gateway mgw1"))
+        self.assertEqual(self.ca_counter("Calls whose context the audit found gone (cause 41)"), 0)
+        self.assertEqual(test_call(self.vty)[0], "READY")
+        # of the per-code Error counters only those that counted are shown
+        self.assertIsNone(self.ca_counter("Error 411 Unknown ContextID"))
+        # the gateway still has it, and was asked about it
+        self.assertRegex(self.mgw_vty.cmd("show h248"), r"tdm/1/5 \(sendrecv\) rtp/\d+")
+
+    def other_mgc(self):
+        """A UDP socket that plays another controller."""
+        other = udp_socket()
+        self.addCleanup(other.close)
+        return other
+
+    def answer(self, other, request):
+        """Accept @request (a ServiceChange) as the other controller."""
+        tid = re.search(r"(?:Transaction|T)\s*=\s*(\d+)", request).group(1)
+        other.sendto(("MEGACO/1 [127.0.0.1]:%d\nReply = %s { Context = - { ServiceChange = ROOT } }"
+                      % (port_of(other), tid)).encode(), ("127.0.0.1", self.gw_port))
+
+    def test_context_gone_after_handoff_to_us(self):
+        ctx = self.call_up()
+        # the gateway dies; the probe goes unanswered: DOWN
+        self.mgw.signal(signal.SIGKILL)
+        self.mgw.wait(5)
+        self.wait_down()
+        # it comes back under another controller, which hands it to us:
+        # its ServiceChange to us is a Handoff, not a Restart, so tandemd
+        # cannot know that the contexts are gone but by the audit
+        other = self.other_mgc()
+        self.mgw, self.mgw_vty = self.start_mgw_h248(port_of(other))
+        restart = other.recv(4096).decode()
+        self.assertIn("Restart", restart)
+        self.answer(other, restart)
+        wait_for(lambda: "IN_SERVICE" in self.mgw_vty.cmd("show h248"), 5, "other controller's reply")
+        self.assertNotIn("context %d " % ctx, self.mgw_vty.cmd("show h248"))
+        other.sendto(("MEGACO/1 [127.0.0.1]:%d\nTransaction = 9 { Context = - { ServiceChange = ROOT { Services {"
+                      " Method = Handoff, MgcIdToTry = [127.0.0.1]:%d, Reason = \"903 MGC Directed Change\" } } } }"
+                      % (port_of(other), self.ctl_port)).encode(), ("127.0.0.1", self.gw_port))
+        state, ep, codec, cause = self.wait_state("FAILED")
+        self.assertEqual(cause, 41)
+        self.assertEqual(self.ca_counter("Audits of the calls' contexts started"), 1)
+        self.assertEqual(self.ca_counter("Calls whose context the audit found gone (cause 41)"), 1)
+        self.assertEqual(self.ca_counter("Calls whose context the audit found"), 0)
+        self.assertEqual(self.ca_counter("Error 411 Unknown ContextID"), 1)
+        self.assertIn("mgw1: h248 REGISTERED", self.vty.cmd("show media-gateway mgw1"))
+        # nothing was subtracted for the call
+        self.assertEqual(tm.counter(self.mgw_vty, "subtract:ok", "show h248"), 0)
+
+    def test_handoff_to_another_controller(self):
+        ctx = self.call_up()
+        other = self.other_mgc()
+        self.assertIn("no H.248 mId", self.vty.cmd("media-gateway mgw1 handoff nonsense{"))
+        self.assertEqual(self.vty.cmd("media-gateway mgw1 handoff [127.0.0.1]:%d" % port_of(other)), "")
+        # our call ends; its context stays on the gateway, for the new MGC
+        state, ep, codec, cause = self.wait_state("FAILED")
+        self.assertEqual(cause, 41)
+        out = self.vty.cmd("show media-gateway mgw1")
+        self.assertIn("mgw1: h248 DOWN", out)
+        self.assertEqual(self.ca_counter("ServiceChange Handoff sent to the gateway"), 1)
+        self.assertIn("not registered", self.vty.cmd("media-gateway mgw1 handoff [127.0.0.1]:%d" % port_of(other)))
+        # the gateway registers with the new controller, by Handoff
+        sc = other.recv(4096).decode()
+        self.assertRegex(sc, r"ServiceChange\s*=\s*ROOT")
+        self.assertRegex(sc, r"(?i)(Method|MT)\s*=\s*(Handoff|HO)\b")
+        self.assertIn("903", sc)
+        self.answer(other, sc)
+        self.assertIn("context %d " % ctx, self.mgw_vty.cmd("show h248"))
+        self.assertEqual(tm.counter(self.mgw_vty, "subtract:ok", "show h248"), 0)
+        self.assertIn("mgw1: h248 DOWN", self.vty.cmd("show media-gateway mgw1"))
 
 
 if __name__ == "__main__":

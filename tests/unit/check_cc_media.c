@@ -1,7 +1,8 @@
 /* Unit tests of the per-call media (src/cc_media.c) against a gateway
  * played by the test over real UDP: the CRCX/MDCX/DLCX sequence of both
  * directions, what ->ready() and ->failed() get, release while a CRCX is
- * under way, RSIP under a call, refused MDCX, allocation errors.
+ * under way, RSIP under a call, refused MDCX, allocation errors, and the
+ * circuit's DTMF digits (RQNT/NTFY).
  *
  * Copyright (C) 2026 Tandem contributors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -28,6 +29,7 @@ struct calls {
 	int rc;
 	uint8_t cause;
 	char sdp[1024];
+	char digits[16];
 };
 
 static void on_ready(struct cc_media *m, void *priv, const char *sdp)
@@ -56,6 +58,21 @@ static void on_modified(struct cc_media *m, void *priv, int rc, const char *sdp)
 }
 
 static const struct cc_media_ops ops = { .ready = on_ready, .failed = on_failed, .modified = on_modified };
+
+/* The digits in order; the zeroed rest of the array ends the string. */
+static void on_dtmf(struct cc_media *m, void *priv, char digit)
+{
+	char *d = ((struct calls *)priv)->digits;
+	size_t n = strlen(d);
+
+	if (n + 1 < sizeof(((struct calls *)priv)->digits))
+		d[n] = digit;
+}
+
+/* call control that wants the circuit's digits */
+static const struct cc_media_ops dtmf_ops = {
+	.ready = on_ready, .failed = on_failed, .modified = on_modified, .dtmf = on_dtmf
+};
 
 static const int codecs[] = { SIP_CODEC_PCMA, SIP_CODEC_PCMU, SIP_CODEC_TELEPHONE_EVENT };
 
@@ -103,6 +120,11 @@ static struct cc_media *alloc(struct calls *c, const char *pattern)
 	ck_assert_ptr_nonnull(m);
 	ck_assert_int_eq(err, 0);
 	return m;
+}
+
+static bool gw_no_outstanding(void *arg)
+{
+	return mgcp_ca_outstanding(((struct cc_media_gw *)arg)->ca) == 0;
 }
 
 static bool not_modifying(void *arg)
@@ -216,8 +238,8 @@ START_TEST(test_sip_to_isup_failure_cleans_up)
 	struct cc_media *m;
 
 	gw_start(&g);
-	m = alloc(&c, "ds/e1-1/{cic}@mgw");
-	ck_assert_str_eq(cc_media_endpoint(m), "ds/e1-1/3@mgw");
+	m = alloc(&c, "rtpbridge/{cic}@mgw");
+	ck_assert_str_eq(cc_media_endpoint(m), "rtpbridge/3@mgw");
 	ck_assert_int_eq(cc_media_answer_offer(m, PEER_SDP "m=audio 4000 RTP/AVP 18\r\n", codecs, 3), -ENOTSUP);
 	ck_assert_int_eq(cc_media_answer_offer(m, "garbage", codecs, 3), -EINVAL);
 	ck_assert_int_eq(cc_media_answer_offer(m, PEER_SDP "m=audio 4000 RTP/AVP 8 0\r\n", codecs, 3), 0);
@@ -227,7 +249,7 @@ START_TEST(test_sip_to_isup_failure_cleans_up)
 	ck_assert_ptr_nonnull(strstr(w.buf, "L: p:20, a:PCMA\r\n"));
 	reply(&g, &w, 200, "I: 1\r\n");
 	gw_recv(&g, &w);
-	ck_assert_ptr_nonnull(strstr(w.buf, " ds/e1-1/3@mgw MGCP"));
+	ck_assert_ptr_nonnull(strstr(w.buf, " rtpbridge/3@mgw MGCP"));
 	ck_assert_ptr_nonnull(strstr(w.buf, "c=IN IP4 192.0.2.7\r\n"));
 	ck_assert_ptr_nonnull(strstr(w.buf, "m=audio 4000 RTP/AVP 8\r\n"));
 	reply(&g, &w, 502, "");
@@ -255,9 +277,11 @@ START_TEST(test_answer_to_offer)
 	m = alloc(&c, "ds/e1-1/{cic}@mgw");
 	ck_assert_int_eq(cc_media_answer_offer(m, PEER_SDP "m=audio 4000 RTP/AVP 0 8 101\r\n"
 					       "a=rtpmap:101 telephone-event/8000\r\n", codecs, 3), 0);
+	/* a digital trunk channel is the circuit: one connection, the SIP side's */
 	gw_recv(&g, &w);
-	reply(&g, &w, 200, "I: 1\r\n");
-	gw_recv(&g, &w);
+	ck_assert_msg(strstr(w.buf, "CRCX ") == w.buf && strstr(w.buf, " ds/e1-1/3@mgw MGCP"), "%s", w.buf);
+	ck_assert_ptr_nonnull(strstr(w.buf, "M: sendrecv\r\n"));
+	ck_assert_ptr_nonnull(strstr(w.buf, "c=IN IP4 192.0.2.7\r\n"));
 	reply(&g, &w, 200, "I: 2\r\n\r\n" GW_SDP "m=audio 16020 RTP/AVP 8\r\n");
 	ck_assert(spin(ready_or_failed, &c));
 	ck_assert_uint_eq(c.ready, 1);
@@ -265,7 +289,8 @@ START_TEST(test_answer_to_offer)
 	ck_assert_str_eq(cc_media_codec(m), "PCMA");
 	talloc_free(m);	/* freeing the call releases its media */
 	gw_recv(&g, &w);
-	ck_assert_msg(strstr(w.buf, "DLCX ") == w.buf, "%s", w.buf);
+	ck_assert_msg(strstr(w.buf, "DLCX ") == w.buf && strstr(w.buf, "I: 2\r\n"), "%s", w.buf);
+	ck_assert_uint_eq(mgcp_ca_outstanding(cc_media_gw_find("gw")->ca), 1);
 	close(g.fd);
 }
 END_TEST
@@ -284,8 +309,6 @@ static struct cc_media *answered_call(struct script_gw *g, struct calls *c)
 	gw_start(g);
 	m = alloc(c, "ds/e1-1/{cic}@mgw");
 	ck_assert_int_eq(cc_media_answer_offer(m, PEER_SDP "m=audio 4000 RTP/AVP 8 0\r\n", codecs, 3), 0);
-	gw_recv(g, &w);
-	reply(g, &w, 200, "I: 1\r\n");
 	gw_recv(g, &w);
 	reply(g, &w, 200, "I: 2\r\n\r\n" GW_SDP "m=audio 16020 RTP/AVP 8\r\n");
 	ck_assert(spin(ready_or_failed, c));
@@ -423,8 +446,6 @@ START_TEST(test_rsip_under_call)
 	m2 = cc_media_alloc(tt_ctx, "gw", "ds/e1-2/{cic}@mgw", 3, &ops, &other, &(int){ 0 });
 	ck_assert_int_eq(cc_media_make_offer(m, codecs, 3), 0);
 	gw_recv(&g, &w);
-	reply(&g, &w, 200, "I: 1\r\n");
-	gw_recv(&g, &w);
 	reply(&g, &w, 200, "I: 2\r\n\r\n" GW_SDP "m=audio 16010 RTP/AVP 8\r\n");
 	ck_assert(spin(ready_or_failed, &c));
 	ck_assert_int_eq(cc_media_make_offer(m2, codecs, 3), 0);
@@ -467,6 +488,181 @@ START_TEST(test_sdp_dir)
 	ck_assert_str_eq(cc_media_sdp_dir(sdp), "inactive");
 	ck_assert_str_eq(cc_media_sdp_dir("not sdp"), "sendrecv");
 	ck_assert_str_eq(cc_media_sdp_dir(NULL), "sendrecv");
+}
+END_TEST
+
+/* The value of parameter @name ("X") of an MGCP message, "" when absent. */
+static const char *param(const char *msg, const char *name, char *out, size_t size)
+{
+	char key[8];
+	const char *p, *e;
+
+	snprintf(key, sizeof(key), "\r\n%s: ", name);
+	p = strstr(msg, key);
+	out[0] = '\0';
+	if (!p)
+		return out;
+	p += strlen(key);
+	e = strstr(p, "\r\n");
+	snprintf(out, size, "%.*s", (int)(e ? e - p : (long)strlen(p)), p);
+	return out;
+}
+
+static bool has_digits(void *arg)
+{
+	return strlen(((struct calls *)arg)->digits) >= 3;
+}
+
+static unsigned long gw_ctr(struct cc_media_gw *gw, enum mgcp_ca_ctr c)
+{
+	return rate_ctr_group_get_ctr(gw->ca->ctrs, c)->current;
+}
+
+/* Set up a call on @pattern's endpoint for CIC 3: one connection on a
+ * digital trunk channel ("ds/..."), else the circuit side's and the SIP
+ * side's.  *rqnt gets the RQNT (len 0 when none came). */
+static struct cc_media *dtmf_call(struct script_gw *g, struct calls *c, struct rx_wait *rqnt, const char *pattern)
+{
+	struct cc_media_gw *gw = cc_media_gw_find("gw");
+	struct cc_media *m = cc_media_alloc(tt_ctx, "gw", pattern, 3, &dtmf_ops, c, &(int){ 0 });
+	bool two = strncmp(pattern, "ds/", 3) != 0;
+	struct rx_wait w, sip;
+	int i;
+
+	ck_assert_ptr_nonnull(m);
+	memset(rqnt, 0, sizeof(*rqnt));
+	ck_assert_int_eq(cc_media_make_offer(m, codecs, 3), 0);
+	gw_recv(g, &w);
+	ck_assert_msg(strstr(w.buf, "CRCX ") == w.buf, "%s", w.buf);
+	/* no RQNT before the circuit's connection exists */
+	ck_assert_uint_eq(mgcp_ca_outstanding(gw->ca), 1);
+	if (two) {
+		reply(g, &w, 200, "I: 11\r\n");
+		/* the SIP side's CRCX, then (unless off) the RQNT */
+		for (i = 0; i < (gw->no_dtmf ? 1 : 2); i++) {
+			gw_recv(g, &w);
+			if (strstr(w.buf, "RQNT ") == w.buf)
+				*rqnt = w;
+			else
+				sip = w;
+		}
+		w = sip;
+		ck_assert_msg(strstr(w.buf, "CRCX ") == w.buf, "%s", w.buf);
+	}
+	reply(g, &w, 200, "I: 22\r\n\r\n" GW_SDP "m=audio 16010 RTP/AVP 8\r\n");
+	ck_assert(spin(ready_or_failed, c));
+	ck_assert_uint_eq(c->ready, 1);
+	if (!two && !gw->no_dtmf)
+		gw_recv(g, rqnt);
+	return m;
+}
+
+/* RQNT on the circuit's endpoint once its connection exists; a NTFY's
+ * digits go to call control in order and re-arm the request (RFC 3435
+ * step by step); a NTFY for no request is answered and counted. */
+START_TEST(test_dtmf_rqnt_ntfy)
+{
+	struct script_gw g;
+	struct calls c = { 0 };
+	struct rx_wait w, rq;
+	struct cc_media_gw *gw = gw_start(&g);
+	struct cc_media *m = dtmf_call(&g, &c, &rq, "ds/e1-1/{cic}@mgw");
+	char x[40], x2[40], v[64], ntfy[256];
+
+	ck_assert_msg(strstr(rq.buf, "RQNT ") == rq.buf && strstr(rq.buf, " ds/e1-1/3@mgw MGCP 1.0\r\n"), "%s", rq.buf);
+	ck_assert_str_eq(param(rq.buf, "R", v, sizeof(v)), "D/[0-9#*A-D](N)");
+	/* the first request of the call drops what an earlier call left */
+	ck_assert_str_eq(param(rq.buf, "Q", v, sizeof(v)), "discard");
+	ck_assert(mgcp_id_valid(param(rq.buf, "X", x, sizeof(x))));
+	reply(&g, &rq, 200, "");
+
+	/* several events in one NTFY, another package's among them */
+	snprintf(ntfy, sizeof(ntfy), "NTFY 500 ds/e1-1/3@mgw MGCP 1.0\r\nX: %s\r\nO: D/5, d/#,L/hu, 1\r\n", x);
+	gw_send(&g, ntfy);
+	ck_assert(spin(has_digits, &c));
+	ck_assert_str_eq(c.digits, "5#1");
+	ck_assert_uint_eq(gw_ctr(gw, MGCP_CA_CTR_DTMF_DIGITS), 3);
+	/* answered, and a new request with a new id, quarantine processed */
+	gw_recv(&g, &w);
+	ck_assert_msg(strstr(w.buf, "200 500 ") == w.buf, "%s", w.buf);
+	gw_recv(&g, &w);
+	ck_assert_msg(strstr(w.buf, "RQNT ") == w.buf, "%s", w.buf);
+	param(w.buf, "X", x2, sizeof(x2));
+	ck_assert(mgcp_id_valid(x2));
+	ck_assert_str_ne(x, x2);
+	ck_assert_str_eq(param(w.buf, "Q", v, sizeof(v)), "");
+	reply(&g, &w, 200, "");
+
+	/* the spent request, and another endpoint: 200, counted, no digit */
+	snprintf(ntfy, sizeof(ntfy), "NTFY 501 ds/e1-1/3@mgw MGCP 1.0\r\nX: %s\r\nO: D/7\r\n", x);
+	gw_send(&g, ntfy);
+	gw_recv(&g, &w);
+	ck_assert_msg(strstr(w.buf, "200 501 ") == w.buf, "%s", w.buf);
+	snprintf(ntfy, sizeof(ntfy), "NTFY 502 ds/e1-1/4@mgw MGCP 1.0\r\nX: %s\r\nO: D/7\r\n", x2);
+	gw_send(&g, ntfy);
+	gw_recv(&g, &w);
+	ck_assert_msg(strstr(w.buf, "200 502 ") == w.buf, "%s", w.buf);
+	ck_assert_uint_eq(gw_ctr(gw, MGCP_CA_CTR_DTMF_UNMATCHED), 2);
+	ck_assert_str_eq(c.digits, "5#1");
+
+	/* the armed one again */
+	snprintf(ntfy, sizeof(ntfy), "NTFY 503 ds/e1-1/3@mgw MGCP 1.0\r\nX: %s\r\nO: D/9\r\n", x2);
+	gw_send(&g, ntfy);
+	gw_recv(&g, &w);
+	ck_assert_msg(strstr(w.buf, "200 503 ") == w.buf, "%s", w.buf);
+	ck_assert_str_eq(c.digits, "5#19");
+	gw_recv(&g, &w);
+	ck_assert_msg(strstr(w.buf, "RQNT ") == w.buf, "%s", w.buf);
+
+	/* released with that RQNT unanswered: its late answer finds no call */
+	cc_media_release(m);
+	talloc_free(m);
+	reply(&g, &w, 200, "");
+	gw_recv(&g, &w);
+	ck_assert_msg(strstr(w.buf, "DLCX ") == w.buf, "%s", w.buf);
+	ck_assert_uint_eq(c.failed, 0);
+	close(g.fd);
+}
+END_TEST
+
+/* A gateway that does not detect digits refuses (_i 0): the call goes
+ * on.  `no dtmf-detect` (_i 1): nothing is asked for.  No answer at all
+ * (_i 2): the gateway is DOWN, like for any command, and the call that
+ * has its media goes on. */
+START_TEST(test_dtmf_refused_or_off)
+{
+	struct script_gw g;
+	struct calls c = { 0 };
+	struct rx_wait rq;
+	struct cc_media_gw *gw = gw_start(&g);
+	struct cc_media *m;
+
+	gw->no_dtmf = _i == 1;
+	osmo_tdef_set(gw->ca->tdefs, MGCP_CA_T_RTO_INIT, 10, OSMO_TDEF_MS);
+	osmo_tdef_set(gw->ca->tdefs, MGCP_CA_T_RETRANS, 1, OSMO_TDEF_CUSTOM);
+	m = dtmf_call(&g, &c, &rq, _i ? "ds/e1-1/{cic}@mgw" : "rtpbridge/{cic}@mgw");
+	if (_i == 1) {
+		ck_assert_uint_eq(rq.len, 0);
+	} else if (_i == 2) {
+		ck_assert_msg(strstr(rq.buf, "RQNT ") == rq.buf, "%s", rq.buf);
+		ck_assert(spin(gw_no_outstanding, gw));
+		ck_assert_int_eq(gw->ca->state, MGCP_CA_ST_DOWN);
+		ck_assert_uint_eq(gw_ctr(gw, MGCP_CA_CTR_DTMF_REFUSED), 0);
+		ck_assert_str_eq(m->dtmf_req, "");
+		mgcp_ca_set_state(gw->ca, MGCP_CA_ST_UP);
+	} else {
+		/* two connections: asked for once the circuit side's exists */
+		ck_assert_msg(strstr(rq.buf, "RQNT ") == rq.buf && strstr(rq.buf, " rtpbridge/3@mgw "), "%s", rq.buf);
+		reply(&g, &rq, 518, "");
+		ck_assert(spin(gw_no_outstanding, gw));
+		ck_assert_uint_eq(gw_ctr(gw, MGCP_CA_CTR_DTMF_REFUSED), 1);
+	}
+	ck_assert_uint_eq(mgcp_ca_outstanding(gw->ca), 0);
+	ck_assert_int_eq(cc_media_state(m), CC_MEDIA_READY);
+	ck_assert_uint_eq(c.failed, 0);
+	ck_assert_int_eq(gw->ca->state, MGCP_CA_ST_UP);
+	talloc_free(m);
+	close(g.fd);
 }
 END_TEST
 
@@ -515,5 +711,7 @@ int main(void)
 	tcase_add_test(tc, test_rsip_under_call);
 	tcase_add_test(tc, test_alloc_errors);
 	tcase_add_test(tc, test_sdp_dir);
+	tcase_add_test(tc, test_dtmf_rqnt_ntfy);
+	tcase_add_loop_test(tc, test_dtmf_refused_or_off, 0, 3);
 	return tt_run(s);
 }

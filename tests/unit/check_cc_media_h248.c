@@ -4,7 +4,9 @@
  * context, Modify on the answer and for hold, Subtract on release, an
  * Error reply, release while the Add is under way, a gateway restart under
  * a call, and what a gateway that is not registered or a pattern that is
- * no termination name get.
+ * no termination name get; the audit of the calls' contexts after
+ * Disconnected, Failover or a DOWN gateway's return (411/430: the call
+ * fails with 41; answered: it stays), never more than the window at once.
  *
  * Copyright (C) 2026 Tandem contributors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -460,6 +462,245 @@ START_TEST(test_termination_names)
 }
 END_TEST
 
+/* A call READY in context @ctx on tdm/1/@cic. */
+static struct cc_media *call_in(struct script_gw *g, struct calls *c, uint16_t cic, unsigned int ctx)
+{
+	int err = 1;
+	struct cc_media *m = cc_media_alloc(tt_ctx, "gw", "tdm/1/{cic}", cic, &ops, c, &err);
+	struct h248_msg *req;
+
+	ck_assert_ptr_nonnull(m);
+	ck_assert_int_eq(cc_media_make_offer(m, codecs, 3), 0);
+	req = recv_msg(g);
+	reply_added(g, req, ctx, ctx);
+	talloc_free(req);
+	ck_assert(spin(ready_or_failed, c));
+	ck_assert_int_eq(cc_media_state(m), CC_MEDIA_READY);
+	return m;
+}
+
+static uint64_t ca_ctr(struct cc_media_gw *gw, enum h248_ca_ctr ctr)
+{
+	return rate_ctr_group_get_ctr(gw->h248->ctrs, ctr)->current;
+}
+
+/* The next request is an AuditValue of @term in context @ctx. */
+static struct h248_msg *recv_audit(struct script_gw *g, unsigned int ctx, const char *term)
+{
+	struct h248_msg *req = recv_msg(g);
+	const struct h248_cmd *cmd = cmd_n(req, 0);
+
+	ck_assert_int_eq(action(req)->ctx, H248_CTX_ID);
+	if (ctx)
+		ck_assert_uint_eq(action(req)->ctx_id, ctx);
+	ck_assert_int_eq(cmd->kind, H248_CMD_AUDIT_VALUE);
+	if (term)
+		ck_assert_str_eq(cmd->term_id, term);
+	return req;
+}
+
+static void reply_audit_ok(struct script_gw *g, const struct h248_msg *req)
+{
+	char body[256];
+
+	snprintf(body, sizeof(body), "Context = %u { AuditValue = %s }", action(req)->ctx_id, cmd_n(req, 0)->term_id);
+	reply(g, req, body);
+}
+
+static bool audit_done(void *arg)
+{
+	struct cc_media_gw *gw = arg;
+
+	return gw->audits_out == 0 && h248_ca_outstanding(gw->h248) == 0;
+}
+
+/* Disconnected: each call's context is audited; the one the gateway no
+ * longer has fails with 41, nothing subtracted; the other stays. */
+START_TEST(test_audit_after_disconnected)
+{
+	struct script_gw g;
+	struct calls c1 = { 0 }, c2 = { 0 }, c3 = { 0 };
+	struct cc_media_gw *gw = gw_start(&g);
+	struct cc_media *m1 = call_in(&g, &c1, 3, 2), *m2 = call_in(&g, &c2, 4, 3), *m3;
+	struct rx_wait w = { .g = &g };
+	struct h248_msg *a1, *a2, *req;
+	int err;
+
+	service_change(&g, 2, "Disconnected");
+	a1 = recv_audit(&g, 2, "tdm/1/3");
+	a2 = recv_audit(&g, 3, "tdm/1/4");
+	ck_assert(!gw_has_datagram(&w));
+	/* a call set up while the audit runs is not audited */
+	m3 = cc_media_alloc(tt_ctx, "gw", "tdm/1/{cic}", 5, &ops, &c3, &err);
+	ck_assert_ptr_nonnull(m3);
+	ck_assert_int_eq(cc_media_make_offer(m3, codecs, 3), 0);
+	req = recv_msg(&g);
+	reply_added(&g, req, 4, 4);
+	talloc_free(req);
+	reply(&g, a1, "Context = 2 { Error = 411 { \"The transaction refers to an unknown ContextId\" } }");
+	reply_audit_ok(&g, a2);
+	talloc_free(a1);
+	talloc_free(a2);
+	ck_assert(spin(audit_done, gw));
+	ck_assert(spin(ready_or_failed, &c3));
+	ck_assert_uint_eq(c1.failed, 1);
+	ck_assert_uint_eq(c1.cause, 41);
+	ck_assert_int_eq(cc_media_state(m1), CC_MEDIA_FAILED);
+	ck_assert_uint_eq(c2.failed, 0);
+	ck_assert_int_eq(cc_media_state(m2), CC_MEDIA_READY);
+	ck_assert_int_eq(cc_media_state(m3), CC_MEDIA_READY);
+	ck_assert_uint_eq(ca_ctr(gw, H248_CA_CTR_AUDIT_OK), 1);
+	ck_assert_uint_eq(ca_ctr(gw, H248_CA_CTR_AUDIT_LOST), 1);
+	ck_assert_uint_eq(ca_ctr(gw, H248_CA_CTR_ERR_411), 1);
+	/* call control releases the failed call: nothing left to subtract */
+	cc_media_release(m1);
+	talloc_free(m1);
+	ck_assert(!gw_has_datagram(&w));
+	/* the one that stayed is subtracted as usual */
+	cc_media_release(m2);
+	req = recv_msg(&g);
+	ck_assert_int_eq(cmd_n(req, 0)->kind, H248_CMD_SUBTRACT);
+	ck_assert_uint_eq(action(req)->ctx_id, 3);
+	talloc_free(req);
+	talloc_free(m2);
+	talloc_free(m3);
+	close(g.fd);
+}
+END_TEST
+
+/* What spin() waits for: the gateway's controller in a state. */
+struct state_wait {
+	struct cc_media_gw *gw;
+	enum h248_ca_state st;
+};
+
+static bool in_state(void *arg)
+{
+	const struct state_wait *w = arg;
+
+	return w->gw->h248->state == w->st;
+}
+
+static bool reaches(struct cc_media_gw *gw, enum h248_ca_state st)
+{
+	struct state_wait w = { gw, st };
+
+	return spin(in_state, &w);
+}
+
+/* The gateway stopped answering (DOWN) and answers the probe again: the
+ * calls' contexts are audited; a 430 (termination gone) fails its call,
+ * an answer keeps the other; an audit timing out ends the audit. */
+START_TEST(test_audit_when_back)
+{
+	struct script_gw g;
+	struct calls c1 = { 0 }, c2 = { 0 };
+	struct cc_media_gw *gw = gw_start(&g);
+	struct rx_wait w = { .g = &g };
+	struct cc_media *m1, *m2;
+	struct h248_msg *req, *a1, *a2;
+
+	h248_ca_stop(gw->h248);
+	osmo_tdef_set(gw->h248->tdefs, H248_TL_T_RTO_INIT, 10, OSMO_TDEF_MS);
+	osmo_tdef_set(gw->h248->tdefs, H248_TL_T_RTO_MAX, 20, OSMO_TDEF_MS);
+	osmo_tdef_set(gw->h248->tdefs, H248_TL_T_GIVE_UP, 150, OSMO_TDEF_MS);
+	ck_assert_int_eq(h248_ca_start(gw->h248), 0);
+	g.ca_addr.sin_port = htons(h248_ca_local_port(gw->h248));
+	m1 = call_in(&g, &c1, 3, 7);
+	m2 = call_in(&g, &c2, 4, 8);
+	/* silence: the operator's audit of ROOT times out */
+	ck_assert_int_eq(gw->pops->audit(gw), 0);
+	ck_assert(reaches(gw, H248_CA_ST_DOWN));
+	while (gw_has_datagram(&w))
+		;
+	ck_assert_int_eq(cc_media_state(m1), CC_MEDIA_READY);
+	/* back: the probe is answered */
+	h248_ca_probe_schedule(gw->h248, 0);
+	req = recv_msg(&g);
+	ck_assert_str_eq(cmd_n(req, 0)->term_id, "ROOT");
+	reply(&g, req, "Context = - { AuditValue = ROOT }");
+	talloc_free(req);
+	ck_assert(reaches(gw, H248_CA_ST_REGISTERED));
+	a1 = recv_audit(&g, 7, "tdm/1/3");
+	a2 = recv_audit(&g, 8, "tdm/1/4");
+	reply(&g, a1, "Context = 7 { AuditValue = tdm/1/3 { Error = 430 { \"Unknown TerminationID\" } } }");
+	reply_audit_ok(&g, a2);
+	talloc_free(a1);
+	talloc_free(a2);
+	ck_assert(spin(audit_done, gw));
+	ck_assert_uint_eq(c1.cause, 41);
+	ck_assert_int_eq(cc_media_state(m1), CC_MEDIA_FAILED);
+	ck_assert_int_eq(cc_media_state(m2), CC_MEDIA_READY);
+	ck_assert_uint_eq(ca_ctr(gw, H248_CA_CTR_AUDIT_RUN), 1);
+
+	/* Failover, and the audit goes unanswered: DOWN again, the call stays */
+	service_change(&g, 5, "Failover");
+	a2 = recv_audit(&g, 8, "tdm/1/4");
+	talloc_free(a2);
+	ck_assert(reaches(gw, H248_CA_ST_DOWN));
+	ck_assert(spin(audit_done, gw));
+	ck_assert_int_eq(cc_media_state(m2), CC_MEDIA_READY);
+	ck_assert_uint_eq(ca_ctr(gw, H248_CA_CTR_AUDIT_OK), 1);
+	ck_assert_uint_eq(ca_ctr(gw, H248_CA_CTR_AUDIT_LOST), 1);
+	cc_media_release(m1);
+	talloc_free(m1);
+	talloc_free(m2);
+	close(g.fd);
+}
+END_TEST
+
+/* More calls than the window: never more than CC_MEDIA_AUDIT_WINDOW
+ * audits outstanding; each answer lets the next one go. */
+START_TEST(test_audit_window)
+{
+	enum { N = CC_MEDIA_AUDIT_WINDOW + 6 };
+	struct script_gw g;
+	struct calls c[N];
+	struct cc_media *m[N];
+	struct cc_media_gw *gw = gw_start(&g);
+	struct rx_wait w = { .g = &g };
+	struct h248_msg *pending[N];
+	unsigned int i, n_pending = 0, seen = 0;
+
+	memset(c, 0, sizeof(c));
+	for (i = 0; i < N; i++)
+		m[i] = call_in(&g, &c[i], 10 + i, 100 + i);
+	service_change(&g, 2, "Disconnected");
+	while (gw_has_datagram(&w)) {
+		ck_assert_int_eq(h248_msg_parse(tt_ctx, w.buf, w.len, &pending[n_pending], NULL), 0);
+		ck_assert_int_eq(cmd_n(pending[n_pending], 0)->kind, H248_CMD_AUDIT_VALUE);
+		n_pending++;
+	}
+	ck_assert_uint_eq(n_pending, CC_MEDIA_AUDIT_WINDOW);
+	ck_assert_uint_eq(h248_ca_outstanding(gw->h248), CC_MEDIA_AUDIT_WINDOW);
+	/* answer them one by one: each frees a place for a waiting call */
+	while (n_pending) {
+		struct h248_msg *req = pending[--n_pending];
+
+		reply_audit_ok(&g, req);
+		talloc_free(req);
+		seen++;
+		req = NULL;
+		ck_assert(spin(gw_has_datagram, &w) || seen + n_pending >= N);
+		if (w.len > 0 && seen + n_pending < N) {
+			ck_assert_int_eq(h248_msg_parse(tt_ctx, w.buf, w.len, &pending[n_pending], NULL), 0);
+			n_pending++;
+			w.len = 0;
+		}
+		ck_assert_uint_le(h248_ca_outstanding(gw->h248), CC_MEDIA_AUDIT_WINDOW);
+		ck_assert_uint_le(gw->audits_out, CC_MEDIA_AUDIT_WINDOW);
+	}
+	ck_assert(spin(audit_done, gw));
+	ck_assert_uint_eq(seen, N);
+	ck_assert_uint_eq(ca_ctr(gw, H248_CA_CTR_AUDIT_OK), N);
+	for (i = 0; i < N; i++) {
+		ck_assert_int_eq(cc_media_state(m[i]), CC_MEDIA_READY);
+		talloc_free(m[i]);
+	}
+	close(g.fd);
+}
+END_TEST
+
 int main(void)
 {
 	void *root = talloc_named_const(NULL, 0, "check_cc_media_h248");
@@ -476,5 +717,8 @@ int main(void)
 	tcase_add_test(tc, test_dtmf);
 	tcase_add_test(tc, test_no_dtmf_detect);
 	tcase_add_test(tc, test_termination_names);
+	tcase_add_test(tc, test_audit_after_disconnected);
+	tcase_add_test(tc, test_audit_when_back);
+	tcase_add_test(tc, test_audit_window);
 	return tt_run(s);
 }

@@ -3,7 +3,9 @@
  * ServiceChange (each method, the reply's address and version, contexts
  * lost on a restart), Add/Modify/Subtract/AuditValue and their outcome,
  * error replies at each level, timeout, cancel, stop, Notify, commands we
- * do not take, foreign datagrams and the ROOT probe.
+ * do not take, foreign datagrams and the ROOT probe; audit_needed after
+ * Disconnected/Failover/Handoff and after a DOWN gateway answers again;
+ * the per-code Error counters; a Handoff we send to the gateway.
  *
  * Copyright (C) 2026 Tandem contributors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -40,6 +42,8 @@ struct outcome {
 	unsigned int notifies;
 	uint32_t notify_ctx;
 	char digits[8];
+	unsigned int audits;
+	enum h248_ca_audit_why audit_why;
 };
 
 static void result_cb(void *data, const struct h248_ca_result *res)
@@ -84,7 +88,17 @@ static void notify_cb(struct h248_ca *ca, uint32_t ctx_id, const struct h248_cmd
 	h248_dd_observed(cmd, o->digits, sizeof(o->digits));
 }
 
-static const struct h248_ca_ops test_ops = { .state = state_cb, .contexts_lost = lost_cb, .notify = notify_cb };
+static void audit_cb(struct h248_ca *ca, enum h248_ca_audit_why why, void *priv)
+{
+	struct outcome *o = priv;
+
+	o->audits++;
+	o->audit_why = why;
+}
+
+static const struct h248_ca_ops test_ops = {
+	.state = state_cb, .contexts_lost = lost_cb, .notify = notify_cb, .audit_needed = audit_cb,
+};
 
 static uint64_t ctr(struct h248_ca *ca, enum h248_ca_ctr c)
 {
@@ -202,6 +216,8 @@ START_TEST(test_registration)
 	snprintf(port, sizeof(port), "%u", h248_ca_local_port(ca));
 	ck_assert_str_eq(c->sc.address, port);
 	ck_assert_uint_eq(c->sc.version, 1);
+	/* 7.2.8: a registration's response carries a TimeStamp */
+	ck_assert(c->sc.timestamp && strlen(c->sc.timestamp) == H248_TIMESTAMP_LEN && c->sc.timestamp[8] == 'T');
 	talloc_free(r);
 	ck_assert_int_eq(ca->state, H248_CA_ST_REGISTERED);
 	ck_assert_uint_eq(o.states, 1);
@@ -483,6 +499,18 @@ START_TEST(test_error_replies)
 }
 END_TEST
 
+/* Retransmit after 10 ms, give up after 100 ms.  The VTY sets the timers
+ * on the gateway; a restart applies them. */
+static void fast_timers(struct h248_ca *ca, struct script_gw *g)
+{
+	h248_ca_stop(ca);
+	osmo_tdef_set(ca->tdefs, H248_TL_T_RTO_INIT, 10, OSMO_TDEF_MS);
+	osmo_tdef_set(ca->tdefs, H248_TL_T_RTO_MAX, 20, OSMO_TDEF_MS);
+	osmo_tdef_set(ca->tdefs, H248_TL_T_GIVE_UP, 100, OSMO_TDEF_MS);
+	ck_assert_int_eq(h248_ca_start(ca), 0);
+	g->ca_addr.sin_port = htons(h248_ca_local_port(ca));
+}
+
 START_TEST(test_timeout_down)
 {
 	struct script_gw g;
@@ -494,12 +522,7 @@ START_TEST(test_timeout_down)
 	unsigned int copies = 0;
 
 	registered(&g, ca, &o);
-	/* the VTY sets the timers on the gateway; a restart applies them */
-	h248_ca_stop(ca);
-	osmo_tdef_set(ca->tdefs, H248_TL_T_RTO_INIT, 10, OSMO_TDEF_MS);
-	osmo_tdef_set(ca->tdefs, H248_TL_T_RTO_MAX, 20, OSMO_TDEF_MS);
-	osmo_tdef_set(ca->tdefs, H248_TL_T_GIVE_UP, 100, OSMO_TDEF_MS);
-	ck_assert_int_eq(h248_ca_start(ca), 0);
+	fast_timers(ca, &g);
 	ck_assert_int_eq(ca->state, H248_CA_ST_REGISTERED);	/* what we knew stays */
 	ck_assert_int_eq(h248_ca_add(ca, H248_CA_CTX_CHOOSE, &add, 1, result_cb, &o, NULL), 0);
 	ck_assert(spin(called, &o));
@@ -689,9 +712,24 @@ START_TEST(test_gateway_requests)
 }
 END_TEST
 
-static bool registered_state(void *arg)
+/* What spin() waits for: the controller in a state. */
+struct state_wait {
+	struct h248_ca *ca;
+	enum h248_ca_state st;
+};
+
+static bool in_state(void *arg)
 {
-	return ((struct h248_ca *)arg)->state == H248_CA_ST_REGISTERED;
+	const struct state_wait *w = arg;
+
+	return w->ca->state == w->st;
+}
+
+static bool reaches(struct h248_ca *ca, enum h248_ca_state st)
+{
+	struct state_wait w = { ca, st };
+
+	return spin(in_state, &w);
 }
 
 /* A gateway registered with an earlier run of ours: the probe finds it. */
@@ -707,9 +745,202 @@ START_TEST(test_probe)
 	ck_assert_str_eq(c->term_id, "ROOT");
 	gw_reply(&g, h248_msg_first_trans(m)->id, "Context = - { AuditValue = ROOT }");
 	talloc_free(m);
-	ck_assert(spin(registered_state, ca));
+	ck_assert(reaches(ca, H248_CA_ST_REGISTERED));
 	ck_assert_uint_eq(o.states, 1);
 	ck_assert_uint_eq(ctr(ca, H248_CA_CTR_REQ_OK), 1);
+	ca_finish(ca, &g);
+}
+END_TEST
+
+/* Disconnected, Failover and Handoff from a gateway we knew: audit. */
+START_TEST(test_audit_needed)
+{
+	static const struct {
+		const char *method;
+		enum h248_ca_audit_why why;
+	} cases[] = {
+		{ "Disconnected", H248_CA_AUDIT_DISCONNECTED },
+		{ "Failover", H248_CA_AUDIT_FAILOVER },
+		{ "HandOff", H248_CA_AUDIT_HANDOFF },
+	};
+	struct script_gw g;
+	struct outcome o = { 0 };
+	struct h248_ca *ca = ca_start(&g, &o, false);
+	unsigned int i;
+
+	/* the first time we hear of it there is nothing of ours to audit */
+	talloc_free(gw_service_change(&g, 1, 1, "Disconnected", "900 Service Restored"));
+	ck_assert_int_eq(ca->state, H248_CA_ST_REGISTERED);
+	ck_assert_uint_eq(o.audits, 0);
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		talloc_free(gw_service_change(&g, 10 + i, 1, cases[i].method, "900 Service Restored"));
+		ck_assert_uint_eq(o.audits, i + 1);
+		ck_assert_int_eq(o.audit_why, cases[i].why);
+		ck_assert_int_eq(ca->state, H248_CA_ST_REGISTERED);
+	}
+	ck_assert_uint_eq(o.lost, 0);
+	/* a Restart loses the contexts: nothing to audit */
+	talloc_free(gw_service_change(&g, 20, 1, "Restart", "901 Cold Boot"));
+	ck_assert_uint_eq(o.lost, 1);
+	ck_assert_uint_eq(o.audits, ARRAY_SIZE(cases));
+	ck_assert_uint_eq(ctr(ca, H248_CA_CTR_AUDIT_RUN), ARRAY_SIZE(cases));
+	ca_finish(ca, &g);
+}
+END_TEST
+
+/* A gateway DOWN after timeouts that answers the probe again: audit; one
+ * Forced out of service that answers: still DOWN, no audit. */
+START_TEST(test_audit_when_back)
+{
+	struct script_gw g;
+	struct outcome o = { 0 };
+	struct h248_ca *ca = ca_start(&g, &o, false);
+	struct rx_wait w = { .g = &g };
+	struct h248_msg *m;
+
+	registered(&g, ca, &o);
+	fast_timers(ca, &g);
+	/* silence: the audit of ROOT times out, DOWN */
+	ck_assert_int_eq(h248_ca_audit(ca, H248_CA_CTX_NULL, "ROOT", NULL, NULL, NULL), 0);
+	ck_assert(reaches(ca, H248_CA_ST_DOWN));
+	while (gw_has_datagram(&w))
+		;
+	ck_assert_uint_eq(o.audits, 0);
+	/* the probe is answered: it is back, and may have kept our contexts */
+	h248_ca_probe_schedule(ca, 0);
+	m = gw_recv_msg(&g);
+	ck_assert_str_eq(first_cmd(m)->term_id, "ROOT");
+	gw_reply(&g, h248_msg_first_trans(m)->id, "Context = - { AuditValue = ROOT }");
+	talloc_free(m);
+	ck_assert(reaches(ca, H248_CA_ST_REGISTERED));
+	ck_assert_uint_eq(o.audits, 1);
+	ck_assert_int_eq(o.audit_why, H248_CA_AUDIT_BACK);
+
+	/* Forced: an answer does not bring it back, and nothing is audited */
+	talloc_free(gw_service_change(&g, 30, 1, "Forced", "905 Termination taken out of service"));
+	ck_assert_int_eq(h248_ca_audit(ca, H248_CA_CTX_NULL, "ROOT", result_cb, &o, NULL), 0);
+	m = gw_recv_msg(&g);
+	gw_reply(&g, h248_msg_first_trans(m)->id, "Context = - { AuditValue = ROOT }");
+	talloc_free(m);
+	ck_assert(spin(called, &o));
+	ck_assert_int_eq(ca->state, H248_CA_ST_DOWN);
+	ck_assert_uint_eq(o.audits, 1);
+	ca_finish(ca, &g);
+}
+END_TEST
+
+/* Each Error code of a reply bumps its own counter, from one table. */
+START_TEST(test_error_counters)
+{
+	static const struct {
+		unsigned int code;
+		enum h248_ca_ctr ctr;
+	} cases[] = {
+		{ 400, H248_CA_CTR_ERR_400 }, { 401, H248_CA_CTR_ERR_401 }, { 403, H248_CA_CTR_ERR_403 },
+		{ 406, H248_CA_CTR_ERR_406 }, { 410, H248_CA_CTR_ERR_410 }, { 411, H248_CA_CTR_ERR_411 },
+		{ 412, H248_CA_CTR_ERR_412 }, { 421, H248_CA_CTR_ERR_421 }, { 430, H248_CA_CTR_ERR_430 },
+		{ 431, H248_CA_CTR_ERR_431 }, { 433, H248_CA_CTR_ERR_433 }, { 434, H248_CA_CTR_ERR_434 },
+		{ 435, H248_CA_CTR_ERR_435 }, { 440, H248_CA_CTR_ERR_440 }, { 442, H248_CA_CTR_ERR_44X },
+		{ 449, H248_CA_CTR_ERR_44X }, { 500, H248_CA_CTR_ERR_500 }, { 501, H248_CA_CTR_ERR_501 },
+		{ 502, H248_CA_CTR_ERR_502 }, { 503, H248_CA_CTR_ERR_503 }, { 510, H248_CA_CTR_ERR_510 },
+		{ 515, H248_CA_CTR_ERR_515 }, { 441, H248_CA_CTR_ERR_OTHER }, { 581, H248_CA_CTR_ERR_OTHER },
+	};
+	struct script_gw g;
+	struct outcome o = { 0 };
+	struct h248_ca *ca = ca_start(&g, &o, false);
+	const struct h248_ca_term add = { .id = "tdm/1/1" };
+	unsigned int i;
+
+	registered(&g, ca, &o);
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		uint64_t before = ctr(ca, cases[i].ctr);
+		struct h248_msg *req;
+		char body[128];
+
+		memset(&o, 0, sizeof(o));
+		ck_assert_int_eq(h248_ca_add(ca, H248_CA_CTX_CHOOSE, &add, 1, result_cb, &o, NULL), 0);
+		req = gw_recv_msg(&g);
+		snprintf(body, sizeof(body), "Context = - { Add = tdm/1/1 { Error = %u { } } }", cases[i].code);
+		gw_reply(&g, h248_msg_first_trans(req)->id, body);
+		talloc_free(req);
+		ck_assert(spin(called, &o));
+		ck_assert_uint_eq(o.code, cases[i].code);
+		ck_assert_msg(ctr(ca, cases[i].ctr) == before + 1, "code %u", cases[i].code);
+		ck_assert_int_eq(h248_ca_err_ctr(cases[i].code), cases[i].ctr);
+	}
+	ck_assert_uint_eq(ctr(ca, H248_CA_CTR_ERR_44X), 2);
+	ck_assert_uint_eq(ctr(ca, H248_CA_CTR_ERR_OTHER), 2);
+	ck_assert_uint_eq(ctr(ca, H248_CA_CTR_REQ_ERROR), ARRAY_SIZE(cases));
+	ca_finish(ca, &g);
+}
+END_TEST
+
+/* We hand the gateway to another MGC: ServiceChange Handoff with
+ * MgcIdToTry; our calls forget their contexts; DOWN until it registers. */
+START_TEST(test_handoff)
+{
+	struct script_gw g;
+	struct outcome o = { 0 };
+	struct h248_ca *ca = ca_start(&g, &o, false);
+	struct rx_wait w;
+	const struct h248_action *a;
+	const struct h248_cmd *c;
+	struct h248_msg *m = NULL;
+	const char *text;
+	unsigned int i;
+
+	/* not registered: nothing to hand over */
+	ck_assert_int_eq(h248_ca_handoff(ca, "[127.0.0.1]:2945"), -ENOTCONN);
+	registered(&g, ca, &o);
+	ck_assert_int_eq(h248_ca_handoff(ca, "not an mid"), -EINVAL);
+	ck_assert_int_eq(h248_ca_handoff(ca, "[127.0.0.1]:2945 }"), -EINVAL);
+	ck_assert_int_eq(h248_ca_handoff(ca, ""), -EINVAL);
+	ck_assert_uint_eq(h248_ca_outstanding(ca), 0);
+	ck_assert_int_eq(h248_ca_handoff(ca, "[127.0.0.1]:2945"), 0);
+	ck_assert_int_eq(ca->state, H248_CA_ST_DOWN);
+	ck_assert_uint_eq(o.lost, 1);
+	ck_assert_int_eq(o.lost_method, H248_SC_HANDOFF);
+	ck_assert_uint_eq(ctr(ca, H248_CA_CTR_CONTEXTS_LOST), 0);
+	ck_assert_uint_eq(ctr(ca, H248_CA_CTR_HANDOFF), 1);
+	/* the bytes: ServiceChange on ROOT in the NULL context */
+	text = gw_recv(&g, &w);
+	ck_assert_msg(strstr(text, "MgcIdToTry=[127.0.0.1]:2945") || strstr(text, "MgcIdToTry = [127.0.0.1]:2945"),
+		      "%s", text);
+	ck_assert_int_eq(h248_msg_parse(tt_ctx, text, strlen(text), &m, NULL), 0);
+	a = llist_first_entry(&h248_msg_first_trans(m)->actions, struct h248_action, list);
+	ck_assert_int_eq(a->ctx, H248_CTX_NULL);
+	c = first_cmd(m);
+	ck_assert_int_eq(c->kind, H248_CMD_SERVICE_CHANGE);
+	ck_assert_str_eq(c->term_id, "ROOT");
+	ck_assert(c->sc.present);
+	ck_assert_int_eq(c->sc.method, H248_SC_HANDOFF);
+	ck_assert_str_eq(c->sc.mgc_id, "[127.0.0.1]:2945");
+	ck_assert_str_eq(c->sc.reason, "903 MGC Directed Change");
+	/* its reply does not bring it back, nor does an answer to the probe */
+	gw_reply(&g, h248_msg_first_trans(m)->id, "Context = - { ServiceChange = ROOT }");
+	talloc_free(m);
+	memset(&o, 0, sizeof(o));
+	ck_assert_int_eq(h248_ca_audit(ca, H248_CA_CTX_NULL, "ROOT", result_cb, &o, NULL), 0);
+	m = gw_recv_msg(&g);
+	gw_reply(&g, h248_msg_first_trans(m)->id, "Context = - { AuditValue = ROOT }");
+	talloc_free(m);
+	ck_assert(spin(called, &o));
+	ck_assert_int_eq(ca->state, H248_CA_ST_DOWN);
+	ck_assert_uint_eq(o.audits, 0);
+	/* nor is it probed: the timer goes off, nothing is sent */
+	h248_ca_probe_schedule(ca, 0);
+	for (i = 0; i < 5; i++) {
+		osmo_select_main(1);
+		usleep(1000);
+	}
+	w.g = &g;
+	ck_assert(!gw_has_datagram(&w));
+	ck_assert(!ca->probing);
+	ck_assert_int_eq(h248_ca_handoff(ca, "[127.0.0.1]:2945"), -ENOTCONN);
+	/* the new MGC would not have it: it registers with us again */
+	talloc_free(gw_service_change(&g, 50, 1, "Disconnected", "900 Service Restored"));
+	ck_assert_int_eq(ca->state, H248_CA_ST_REGISTERED);
+	ck_assert(!ca->handed_off);
 	ca_finish(ca, &g);
 }
 END_TEST
@@ -732,5 +963,9 @@ int main(void)
 	tcase_add_test(tc, test_events);
 	tcase_add_test(tc, test_gateway_requests);
 	tcase_add_test(tc, test_probe);
+	tcase_add_test(tc, test_audit_needed);
+	tcase_add_test(tc, test_audit_when_back);
+	tcase_add_test(tc, test_error_counters);
+	tcase_add_test(tc, test_handoff);
 	return tt_run(s);
 }
