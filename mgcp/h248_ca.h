@@ -175,7 +175,10 @@ struct h248_ca_ops {
 	/*! The registration state changed. */
 	void (*state)(struct h248_ca *ca, enum h248_ca_state st, void *priv);
 	/*! Every context on the gateway is gone (a Restart of a gateway we
-	 *  knew, or Forced on ROOT): clear the calls that used them. */
+	 *  knew, or Forced on ROOT): clear the calls that used them.  With
+	 *  H248_SC_HANDOFF the contexts are still there: we are about to
+	 *  hand the gateway to another MGC (h248_ca_handoff()), which cannot
+	 *  know our calls; end them and subtract what they have. */
 	void (*contexts_lost)(struct h248_ca *ca, enum h248_sc_method method, const char *reason, void *priv);
 	/*! A Notify arrived (already answered); h248_dd_observed() reads its
 	 *  DTMF digits. */
@@ -197,6 +200,9 @@ struct h248_ca {
 	bool known;			/*!< it was registered once: a Restart loses contexts */
 	/*! we handed it to another MGC: only its ServiceChange brings it back */
 	bool handed_off;
+	/*! our Handoff awaits its reply; the state to go back to if refused */
+	bool handing_off;
+	enum h248_ca_state handoff_prev;
 	struct osmo_fd ofd;
 	struct osmo_sockaddr remote;
 	struct h248_tl *tl;		/*!< while started */
@@ -249,9 +255,11 @@ int h248_ca_audit(struct h248_ca *ca, uint32_t ctx_id, const char *term_id, h248
 
 /*! Hand the gateway over to the MGC @mgc_id (an mId, e.g.
  *  "[192.0.2.1]:2944"): ServiceChange Handoff on ROOT with MgcIdToTry
- *  (H.248.1 7.2.8).  The contexts stay on the gateway for the new MGC:
- *  ops->contexts_lost tells the user to forget its calls there without
- *  Subtract.  The gateway is DOWN until it registers with us again.
+ *  (H.248.1 7.2.8).  First ops->contexts_lost(H248_SC_HANDOFF) has the
+ *  user end its calls there and subtract their contexts (the new MGC
+ *  cannot know them); the gateway is GRACEFUL (no new contexts) until the
+ *  reply.  Accepted: DOWN until the gateway registers with us again;
+ *  refused: back as it was; unanswered: DOWN as after any timeout.
  *  \returns 0, -ENOTCONN (stopped, or not REGISTERED/GRACEFUL),
  *  -EINVAL (a bad mId) or -ENOMEM. */
 int h248_ca_handoff(struct h248_ca *ca, const char *mgc_id);

@@ -414,6 +414,27 @@ static bool mid_valid(struct h248_ca *ca, const char *mid)
 	return ok;
 }
 
+/* The gateway's answer to our Handoff. */
+static void handoff_cb(void *data, const struct h248_ca_result *res)
+{
+	struct h248_ca *ca = data;
+
+	ca->handing_off = false;
+	if (res->rc == 0) {
+		h248_ca_ctr_inc(ca, H248_CA_CTR_HANDOFF);
+		LOGCA(ca, LOGL_NOTICE, "handed off\n");
+		ca->handed_off = true;
+		h248_ca_set_state(ca, H248_CA_ST_DOWN);
+		return;
+	}
+	LOGCA(ca, LOGL_ERROR, "Handoff not taken: %s %u %s\n", res->rc == -EPROTO ? "error" : strerror(-res->rc),
+	      res->code, res->text);
+	/* refused: it stays ours; unanswered: DOWN (req_state), the probe
+	 * finds it again */
+	if (res->rc == -EPROTO && ca->state == H248_CA_ST_GRACEFUL)
+		h248_ca_set_state(ca, ca->handoff_prev);
+}
+
 int h248_ca_handoff(struct h248_ca *ca, const char *mgc_id)
 {
 	struct h248_action *a;
@@ -421,7 +442,8 @@ int h248_ca_handoff(struct h248_ca *ca, const char *mgc_id)
 	struct h248_cmd *c;
 	int rc;
 
-	if (!h248_ca_started(ca) || (ca->state != H248_CA_ST_REGISTERED && ca->state != H248_CA_ST_GRACEFUL)) {
+	if (!h248_ca_started(ca) || ca->handing_off ||
+	    (ca->state != H248_CA_ST_REGISTERED && ca->state != H248_CA_ST_GRACEFUL)) {
 		h248_ca_ctr_inc(ca, H248_CA_CTR_REQ_REFUSED);
 		return -ENOTCONN;
 	}
@@ -440,17 +462,22 @@ int h248_ca_handoff(struct h248_ca *ca, const char *mgc_id)
 	}
 	c->sc.present = true;
 	c->sc.method = H248_SC_HANDOFF;
-	/* its reply only tells that it goes: nobody waits for it */
-	rc = req_send(ca, msg, H248_CMD_SERVICE_CHANGE, false, NULL, NULL, NULL);
-	if (rc < 0)
-		return rc;
-	h248_ca_ctr_inc(ca, H248_CA_CTR_HANDOFF);
-	LOGCA(ca, LOGL_NOTICE, "handed off to %s\n", mgc_id);
-	ca->handed_off = true;
-	/* the contexts stay on the gateway, the new MGC's now: ours forget
-	 * them, nothing is subtracted (H.248.1 7.2.8) */
+	/* the gateway keeps its contexts for the next MGC (11.5), which
+	 * cannot know our calls (their SIP and ISUP sides are here): the user
+	 * ends them and subtracts their contexts first, on the wire before
+	 * the Handoff, so that no orphans are handed over; and no new call
+	 * starts meanwhile */
+	ca->handoff_prev = ca->state;
+	ca->handing_off = true;
+	h248_ca_set_state(ca, H248_CA_ST_GRACEFUL);
 	if (ca->ops && ca->ops->contexts_lost)
 		ca->ops->contexts_lost(ca, H248_SC_HANDOFF, "903 MGC Directed Change", ca->priv);
-	h248_ca_set_state(ca, H248_CA_ST_DOWN);
+	rc = req_send(ca, msg, H248_CMD_SERVICE_CHANGE, false, handoff_cb, ca, NULL);
+	if (rc < 0) {
+		ca->handing_off = false;
+		h248_ca_set_state(ca, ca->handoff_prev);
+		return rc;
+	}
+	LOGCA(ca, LOGL_NOTICE, "handing off to %s\n", mgc_id);
 	return 0;
 }

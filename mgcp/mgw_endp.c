@@ -242,6 +242,10 @@ void mgw_conn_free(struct mgw_conn *conn)
 	LOGP(DMGW, LOGL_INFO, "%s: connection %s deleted (rx %" PRIu64 " tx %" PRIu64 " lost %d)\n", ep->name,
 	     conn->id, conn->rx_packets, conn->tx_packets, mgw_conn_lost(conn));
 	talloc_free(conn);
+	/* what a call's digits left in the quarantine list (RFC 3435 4.4.1)
+	 * is not the next call's */
+	if (!mgw_endp_n_conns(ep))
+		ep->quarantine[0] = '\0';
 	mgw_endp_update_media(ep);
 }
 

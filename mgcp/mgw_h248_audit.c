@@ -445,14 +445,31 @@ static unsigned int reply_matches(struct mgw_h248 *h, const struct h248_cmd *c, 
 	return 0;
 }
 
-static unsigned int audit_wildcard(struct mgw_h248 *h, struct mgw_h248_ctx *ctx, const struct h248_cmd *c,
-				   unsigned int want, struct h248_action *ra, struct h248_cmd *r)
+/* Commands of the request's action after @c: each needs a reply slot. */
+static unsigned int cmds_after(const struct h248_action *a, const struct h248_cmd *c)
 {
-	/* one reply each, in the room the action has left */
-	unsigned int room = H248_CMDS_MAX - ra->n_cmds + 1;
-	struct match *m = talloc_array(r, struct match, room);
+	const struct llist_head *p;
+	unsigned int n = 0;
+
+	for (p = c->list.next; p != &a->cmds; p = p->next)
+		n++;
+	return n;
+}
+
+static unsigned int audit_wildcard(struct mgw_h248 *h, const struct h248_action *a, struct mgw_h248_ctx *ctx,
+				   const struct h248_cmd *c, unsigned int want, struct h248_action *ra,
+				   struct h248_cmd *r)
+{
+	/* one reply each, in the room the action has left once the
+	 * commands after this one have theirs */
+	unsigned int later = cmds_after(a, c);
+	unsigned int room = H248_CMDS_MAX + 1 > ra->n_cmds + later ? H248_CMDS_MAX + 1 - ra->n_cmds - later : 0;
+	struct match *m;
 	unsigned int n, rc;
 
+	if (!room)
+		return H248_EC_RESPONSE_TOO_BIG;
+	m = talloc_array(r, struct match, room);
 	if (!m)
 		return H248_EC_RESOURCES;
 	n = ctx ? ctx_matches(ctx, c->term_id, m, room) : null_matches(h, c->term_id, m, room);
@@ -536,7 +553,7 @@ unsigned int mgw_h248_audit(struct mgw_h248 *h, const struct h248_action *a, str
 		return audit_all(h, rt, c, want, ra, r);
 	}
 	if (strchr(c->term_id, '*'))
-		return audit_wildcard(h, ctx, c, want, ra, r);
+		return audit_wildcard(h, a, ctx, c, want, ra, r);
 	return audit_named(h, ctx, c, want, r);
 }
 

@@ -20,6 +20,7 @@
 #include <talloc.h>
 
 #include "mgcp/mgw.h"
+#include "mgcp/mgw_dtmf.h"
 #include "mgcp/mgw_h248.h"
 #include "src/tandem_log.h"
 
@@ -131,6 +132,9 @@ static int conn_move(struct mgw_conn *conn, struct mgw_endpoint *to)
 	}
 	TALLOC_FREE(conn->xcode);
 	TALLOC_FREE(conn->chan);
+	/* a tone towards RTP is clocked by a timeslot: none on an rtpbridge */
+	if (!to->span && conn->tone)
+		conn->tone->active = false;
 	conn->ep = to;
 	to->conns[slot] = conn;
 	/* a timeslot offers RFC 4733 events; an rtpbridge passes them through */

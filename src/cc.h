@@ -432,6 +432,8 @@ int cc_call_media_reoffer(struct cc_call *call, const char *sdp);
  *  goes to cc_call_media_answer().  \returns a talloc string under ctx,
  *  NULL without a gateway or while the media is busy. */
 char *cc_call_media_offer_again(struct cc_call *call, void *ctx);
+/*! Our offer of cc_call_media_offer_again() was refused. */
+void cc_call_media_offer_withdrawn(struct cc_call *call);
 /*! The negotiated codec ("" without media). */
 const char *cc_call_codec(const struct cc_call *call);
 /*! Delete the call's media connections. */

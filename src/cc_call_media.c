@@ -149,6 +149,12 @@ char *cc_call_media_offer_again(struct cc_call *call, void *ctx)
 	return call->media ? cc_media_offer_again(call->media, ctx) : NULL;
 }
 
+void cc_call_media_offer_withdrawn(struct cc_call *call)
+{
+	if (call->media)
+		cc_media_offer_withdrawn(call->media);
+}
+
 bool cc_call_media_pending(const struct cc_call *call)
 {
 	return call->media && !call->media_sdp;

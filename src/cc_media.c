@@ -481,6 +481,11 @@ char *cc_media_offer_again(struct cc_media *m, void *ctx)
 	return sdp;
 }
 
+void cc_media_offer_withdrawn(struct cc_media *m)
+{
+	m->awaiting_answer = false;
+}
+
 int cc_media_set_mode(struct cc_media *m, const char *mode)
 {
 	int md = get_string_value(mgcp_conn_mode_names, mode);
@@ -504,8 +509,8 @@ void cc_media_release(struct cc_media *m)
 
 /* ---- gateway events ---- */
 
-void cc_media_gw_lost(struct cc_media_gw *gw, bool (*covers)(const struct cc_media *m, const void *arg),
-		      const void *arg)
+static void cc_media_gw_fail_all(struct cc_media_gw *gw, bool (*covers)(const struct cc_media *m, const void *arg),
+				 const void *arg, bool delete_conns)
 {
 	struct cc_media *m;
 	bool again = true;
@@ -519,12 +524,23 @@ void cc_media_gw_lost(struct cc_media_gw *gw, bool (*covers)(const struct cc_med
 				continue;
 			llist_del(&m->list);
 			INIT_LLIST_HEAD(&m->list);
-			/* the gateway has nothing of the call left to delete */
-			cc_media_fail(m, CC_MEDIA_CAUSE_TEMP_FAILURE, false);
+			cc_media_fail(m, CC_MEDIA_CAUSE_TEMP_FAILURE, delete_conns);
 			again = true;
 			break;
 		}
 	}
+}
+
+void cc_media_gw_lost(struct cc_media_gw *gw, bool (*covers)(const struct cc_media *m, const void *arg),
+		      const void *arg)
+{
+	/* the gateway has nothing of the calls left to delete */
+	cc_media_gw_fail_all(gw, covers, arg, false);
+}
+
+void cc_media_gw_clear(struct cc_media_gw *gw)
+{
+	cc_media_gw_fail_all(gw, NULL, NULL, true);
 }
 
 int cc_media_fsm_init(void)

@@ -141,6 +141,10 @@ int cc_media_reoffer(struct cc_media *m, const char *remote_sdp);
  *  when the media is not READY. */
 char *cc_media_offer_again(struct cc_media *m, void *ctx);
 
+/*! The offer of cc_media_offer_again() got no answer (refused): none is
+ *  awaited any more. */
+void cc_media_offer_withdrawn(struct cc_media *m);
+
 /*! Delete the connections (DLCX per connection, retransmitted by the call
  *  agent even after the call is freed) and stop callbacks.  Safe to call
  *  twice and from the ops. */

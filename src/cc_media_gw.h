@@ -239,6 +239,10 @@ void cc_media_gw_dtmf(struct cc_media *m, char digit);
 void cc_media_gw_lost(struct cc_media_gw *gw, bool (*covers)(const struct cc_media *m, const void *arg),
 		      const void *arg);
 
+/*! Every call on @gw fails with cause 41 and deletes what it has there
+ *  (the gateway still has it; we hand the gateway to another MGC). */
+void cc_media_gw_clear(struct cc_media_gw *gw);
+
 /*! An ISUP trunk's endpoint pattern with "{cic}" replaced by @cic (no
  *  check of the name: each protocol has its own rules).  \returns the
  *  length, or -ENOSPC when @buf is too small */

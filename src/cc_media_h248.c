@@ -314,7 +314,8 @@ static void h248_audit_pump(struct cc_media_gw *gw)
 		if (!m->ctx_id)
 			continue;
 		/* the TDM termination by name, not a wildcard: a gateway need
-		 * not take wildcard audits (tandem-mgw answers them 501) */
+		 * not take wildcard audits, and one reply per call is what
+		 * the window bounds */
 		if (h248_ca_audit(gw->h248, m->ctx_id, m->endpoint, h248_audit_cb, m, &m->audit_req) == 0)
 			gw->audits_out++;
 	}
@@ -343,7 +344,12 @@ static void h248_audit_needed_cb(struct h248_ca *ca, enum h248_ca_audit_why why,
 
 static void h248_lost_cb(struct h248_ca *ca, enum h248_sc_method method, const char *reason, void *priv)
 {
-	cc_media_gw_lost(priv, NULL, NULL);
+	/* our Handoff: the contexts are there still, and the next MGC
+	 * would not know them */
+	if (method == H248_SC_HANDOFF)
+		cc_media_gw_clear(priv);
+	else
+		cc_media_gw_lost(priv, NULL, NULL);
 }
 
 /* Observed DTMF digits go to the call whose context it is. */

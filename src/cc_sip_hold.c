@@ -29,19 +29,52 @@
 #include "src/cc_sip_priv.h"
 #include "src/tandem_log.h"
 
+/* How long to wait for the gateway when the media is busy with another
+ * change, before trying again. */
+#define CC_HOLD_BUSY_MS 200
+
+static void cc_sip_hold_later(struct cc_sip_leg *leg, unsigned int ms)
+{
+	osmo_timer_schedule(&leg->hold_retry, ms / 1000, (ms % 1000) * 1000);
+}
+
+/* Our SDP with @dir: with a gateway a new offer of its (the answer then
+ * goes to it); else the placeholder with a new version. */
+static char *cc_sip_hold_sdp(struct cc_sip_leg *leg, const char *dir)
+{
+	struct cc_call *call = leg->call;
+	char *base, *sdp;
+
+	if (call->media) {
+		/* the version is raised in there */
+		base = cc_call_media_offer_again(call, leg);
+		sdp = base ? cc_sdp_with_dir(leg, base, dir, 0) : NULL;
+		if (base && !sdp)
+			cc_call_media_offer_withdrawn(call);
+	} else {
+		base = cc_sip_sdp_ours(leg, leg);
+		sdp = base ? cc_sdp_with_dir(leg, base, dir, ++leg->sdp_version) : NULL;
+	}
+	talloc_free(base);
+	return sdp;
+}
+
 static void cc_sip_hold_send(struct cc_sip_leg *leg)
 {
 	struct cc_call *call = leg->call;
 	const char *dir = leg->hold_want ? "sendonly" : "sendrecv";
-	char *base, *sdp;
+	char *sdp;
 
 	if (leg->reinvite_out || leg->offer_wait || leg->offer_sent || osmo_timer_pending(&leg->hold_retry))
-		return;		/* sent when that is over */
+		return;		/* cc_sip_hold_flush() when that is over */
 	if (leg->hold_want == leg->held || !leg->nh || leg->released || leg->fi->state != CC_LEG_ST_ANSWERED)
 		return;
-	base = cc_sip_sdp_ours(leg, leg);
-	sdp = base ? cc_sdp_with_dir(leg, base, dir, ++leg->sdp_version) : NULL;
-	talloc_free(base);
+	sdp = cc_sip_hold_sdp(leg, dir);
+	if (!sdp && call->media && !cc_call_media_pending(call)) {
+		/* the gateway busy with another change: again shortly */
+		cc_sip_hold_later(leg, CC_HOLD_BUSY_MS);
+		return;
+	}
 	if (!sdp) {
 		LOGPFSML(leg->fi, LOGL_ERROR, "no SDP of ours for the %s re-INVITE\n", dir);
 		cc_ctr_inc(CC_CTR_HOLD_REINVITE_FAILED);
@@ -53,6 +86,12 @@ static void cc_sip_hold_send(struct cc_sip_leg *leg)
 	leg->hold_sent = leg->hold_want;
 	cc_ctr_inc(CC_CTR_HOLD_REINVITE);
 	cc_ladder(call, CC_LADDER_OUT, CC_SIDE_SIP, "re-INVITE %s (CPG)", dir);
+}
+
+void cc_sip_hold_flush(struct cc_sip_leg *leg)
+{
+	if (leg->hold_retry.cb)
+		cc_sip_hold_send(leg);
 }
 
 static void cc_sip_hold_retry_cb(void *data)
@@ -84,12 +123,28 @@ void cc_sip_hold_response(struct cc_sip_leg *leg, int status, const sip_t *sip)
 	leg->reinvite_out = false;
 	cc_ladder(leg->call, CC_LADDER_IN, CC_SIDE_SIP, "%d (re-INVITE)", status);
 	if (status < 300) {
+		const char *answer = cc_sdp_of(sip);
+
 		nua_ack(leg->nh, TAG_END());
 		cc_ladder(leg->call, CC_LADDER_OUT, CC_SIDE_SIP, "ACK");
+		if (leg->call->media) {
+			/* the answer may move the peer's address, port or codec
+			 * (RFC 3264 8): it goes to the gateway; none at all
+			 * breaks offer/answer (RFC 3264 4), as for our other
+			 * offers (cc_sip_offer.c) */
+			if (!answer) {
+				LOGPFSML(leg->fi, LOGL_NOTICE, "2xx without the answer to our re-INVITE\n");
+				cc_call_fail(leg->call, CC_CAUSE_BEARER, CC_CTR_FAIL_NO_ANSWER);
+				return;
+			}
+			if (cc_sip_media_answer(leg, answer) < 0)
+				return;
+		}
 		leg->held = leg->hold_sent;
 		cc_sip_hold_send(leg);
 		return;
 	}
+	cc_call_media_offer_withdrawn(leg->call);
 	cc_ctr_inc(CC_CTR_HOLD_REINVITE_FAILED);
 	LOGPFSML(leg->fi, LOGL_NOTICE, "%s re-INVITE refused: %d\n", leg->hold_sent ? "hold" : "retrieval", status);
 	if (status == 481 || status == 408) {
@@ -108,7 +163,7 @@ void cc_sip_hold_response(struct cc_sip_leg *leg, int status, const sip_t *sip)
 		/* RFC 3261 14.1: 2.1-4 s for the owner of the Call-ID (the
 		 * side that sent the first INVITE), else 0-2 s */
 		wait_ms = leg->outgoing ? 2100 + random() % 1901 : random() % 2001;
-		osmo_timer_schedule(&leg->hold_retry, wait_ms / 1000, (wait_ms % 1000) * 1000);
+		cc_sip_hold_later(leg, wait_ms);
 		return;
 	}
 	/* refused otherwise: the call goes on as it was */

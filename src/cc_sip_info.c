@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include <sofia-sip/nua.h>
 #include <sofia-sip/nua_tag.h>
@@ -21,6 +22,7 @@
 #include "isup/isup_names.h"
 #include "isup/sipi_body.h"
 #include "isup/sipi_call.h"
+#include "isup/sipi_err.h"
 #include "src/cc.h"
 #include "src/cc_overlap.h"
 #include "src/cc_sip_priv.h"
@@ -64,6 +66,22 @@ static void cc_sip_info_respond(struct cc_sip_leg *leg, int status, const char *
 	cc_ladder(leg->call, CC_LADDER_OUT, CC_SIDE_SIP, "%d (INFO)", status);
 }
 
+/* A body of a type we do not read that is still answered 200: on plain
+ * SIP any (nothing of ours travels in INFO there, and legacy peers send
+ * key presses as application/dtmf-relay or application/dtmf: the digits
+ * reach the other side in band or as RFC 4733 through the gateway); on
+ * SIP-I/SIP-T those DTMF types only, anything else gets RFC 3204's 415. */
+static bool cc_sip_info_foreign_ok(const struct cc_sip_leg *leg, const sip_t *sip)
+{
+	const char *t = sip->sip_content_type ? sip->sip_content_type->c_type : NULL;
+
+	if (!t)
+		return false;
+	if (!sipi_profile_encapsulates(&leg->call->prof))
+		return true;
+	return !strcasecmp(t, "application/dtmf-relay") || !strcasecmp(t, "application/dtmf");
+}
+
 /* An INFO of the dialog: the ISUP message of a SIP-I/SIP-T body goes to
  * the other leg when Q.1912.5 carries it in INFO. */
 void cc_sip_i_info(struct cc_sip_leg *leg, const sip_t *sip)
@@ -83,6 +101,11 @@ void cc_sip_i_info(struct cc_sip_leg *leg, const sip_t *sip)
 	}
 	/* under the call control root: the leg may go during the dispatch */
 	rc = sipi_body_parse(g_cc, &leg->call->prof, sip, &body);
+	if (rc == -SIPI_ERR_UNSUPPORTED_TYPE && cc_sip_info_foreign_ok(leg, sip)) {
+		cc_ladder(leg->call, CC_LADDER_IN, CC_SIDE_SIP, "INFO (%s, not read)", sip->sip_content_type->c_type);
+		cc_sip_info_respond(leg, 200, NULL);
+		return;
+	}
 	if (rc < 0 || !body) {
 		sipi_body_reaction(rc, &react);
 		cc_ladder(leg->call, CC_LADDER_IN, CC_SIDE_SIP, "INFO (bad body)");

@@ -181,6 +181,7 @@ void cc_sip_offer_done(struct cc_sip_leg *leg, int rc, const char *sdp)
 	if (!leg->released && leg->nh)
 		cc_offer_respond(leg, w->update, w->update_req, rc < 0 || !sdp ? 488 : 200, rc < 0 ? NULL : sdp);
 	talloc_free(w);
+	cc_sip_hold_flush(leg);
 }
 
 /* A re-INVITE on the answered dialog.  With an offer (hold, resume, a new
@@ -299,6 +300,8 @@ static void cc_sip_our_offer_answered(struct cc_sip_leg *leg, const char *sdp, c
 	/* a 200 held back for this answer (reliable 18x offer) goes now */
 	if (leg->answer_pending && !leg->released)
 		osmo_fsm_inst_dispatch(leg->fi, CC_LEG_EV_ANSWER_REQ, &pr);
+	else
+		cc_sip_hold_flush(leg);
 }
 
 void cc_sip_ack_in(struct cc_sip_leg *leg, const sip_t *sip)

@@ -73,12 +73,14 @@ char *cc_sdp_with_dir(void *ctx, const char *base, const char *dir, unsigned int
 
 /* cc_sip_hold.c */
 /*! A CPG of the ISUP side that holds or retrieves, towards a plain SIP
- *  peer: a re-INVITE with our SDP sendonly / sendrecv.  
-eturns false
+ *  peer: a re-INVITE with our SDP sendonly / sendrecv.  \returns false
  *  when @msg is no such CPG or the profile carries it in INFO. */
 bool cc_sip_hold_out(struct cc_sip_leg *leg, const struct isup_msg *msg);
 /*! The response to our hold / retrieval re-INVITE. */
 void cc_sip_hold_response(struct cc_sip_leg *leg, int status, const sip_t *sip);
+/*! An offer/answer exchange of the dialog is over: a hold or retrieval
+ *  that waited for it goes now. */
+void cc_sip_hold_flush(struct cc_sip_leg *leg);
 
 /* cc_sip_info.c */
 /*! Pass a mid-call ISUP message of the other leg on in INFO. */

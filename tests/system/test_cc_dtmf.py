@@ -240,6 +240,23 @@ class GatewayQuarantine(ts.SpanTestCase):
         self.assertEqual(tm.counter(self.vty, "rqnt:fail"), 1)
 
 
+    def test_quarantine_does_not_outlive_the_call(self):
+        # the digit quarantined at the end of one call is not the next
+        # call's: it goes with the endpoint's last connection
+        self.assertEqual(self.rqnt("X: B1\r\n" + self.EVENTS), (200, []))
+        self.play("5")
+        self.assertEqual(self.ntfys(1), [("B1", "D/5")])
+        self.play("#")
+        self.detected(2)
+        r = self.ca.cmd("DLCX", self.EP, "C: 1\r\n")
+        self.assertEqual(resp_code(r), 250, r)
+        self.crcx(self.ca, self.EP, call="2", lco=None, sdp_text=sdp(port_of(self.sink)))
+        self.assertEqual(self.rqnt("X: B2\r\n" + self.EVENTS), (200, []))
+        self.no_more_ntfys()
+        self.play("1")
+        self.assertEqual(self.ntfys(1), [("B2", "D/1")])
+
+
 class ChainDtmfH248(ChainDtmf):
     protocol = "h248"
 

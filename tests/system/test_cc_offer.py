@@ -162,6 +162,46 @@ class MidCallOffer(OfferCase):
         self.assertEqual(self.version(offer), self.version(first) + 1)
         self.end_clean(peer)
 
+    def test_cpg_hold_reinvite_answer_goes_to_the_gateway(self):
+        # plain SIP: the far exchange's hold and retrieval become re-INVITEs
+        # with the gateway's SDP (sendonly / sendrecv); the caller answers
+        # from another port, and the gateway is told (MDCX)
+        port1, port2 = free_port(tcp=False), free_port(tcp=False)
+        peer = self.ready_peer("expect IAM cic=* called=493022345\n"
+                               "send ACM cic=$\n"
+                               "send ANM cic=$\n"
+                               "wait-file hold\n"
+                               "send CPG cic=$ p24=02 p2c=f9\n"
+                               "wait-file retrieve\n"
+                               "send CPG cic=$ p24=02 p2c=fa\n"
+                               "wait-file release\n"
+                               "send REL cic=$ cause=16\n"
+                               "expect RLC cic=$\n")
+        sipp = self.sipp("offer_uac_hold_in.xml", "03022345", {"PORT1": str(port1), "PORT2": str(port2)})
+        wait_for(lambda: port1 in self.remote_ports(), 10, "the call answered")
+        self.go("hold")
+        wait_for(lambda: port2 in self.remote_ports(), 10, "MDCX with the hold's answer")
+        self.assertNotIn(port1, self.remote_ports())
+        self.go("retrieve")
+        self.wait_ladder("SIP   out  re-INVITE sendrecv (CPG)")
+        wait_for(lambda: self.ladder().count("SIP   in   200 (re-INVITE)") == 2, 10, "the retrieval answered")
+        self.assertEqual([l for l in self.ladder() if "re-INVITE" in l or "CPG" in l],
+                         ["ISUP  in   CPG", "SIP   out  re-INVITE sendonly (CPG)", "SIP   in   200 (re-INVITE)",
+                          "ISUP  in   CPG", "SIP   out  re-INVITE sendrecv (CPG)", "SIP   in   200 (re-INVITE)"])
+        self.assertRegex(self.vty.cmd("show calls"), r"(?m)^1\s+ANSWERED\s")
+        self.go("release")
+        msgs = self.wait_sipp(sipp)
+        first = self.blocks(msgs, "SIP/2.0 200 OK", "CSeq: 1 INVITE")[0]
+        holds = [b for b in self.blocks(msgs, "INVITE sip:", "a=sendonly") if "CSeq: 1 INVITE" not in b]
+        retrieves = [b for b in self.blocks(msgs, "INVITE sip:", "a=sendrecv") if "CSeq: 1 INVITE" not in b]
+        self.assertEqual((len(holds), len(retrieves)), (1, 1), msgs[-3000:])
+        # the gateway's own end each time, a new version each time
+        self.assertEqual(self.gw_port(holds[0]), self.gw_port(first))
+        self.assertEqual(self.gw_port(retrieves[0]), self.gw_port(first))
+        self.assertEqual(self.version(holds[0]), self.version(first) + 1)
+        self.assertEqual(self.version(retrieves[0]), self.version(first) + 2)
+        self.end_clean(peer)
+
     def test_update_before_answer_waits_for_the_gateway(self):
         # RFC 3311 after a reliable 183: the UPDATE's hold (sendonly) is
         # answered once the gateway took the MDCX, recvonly

@@ -259,6 +259,10 @@ class SipEnBloc(test_cc.CallCase):
 
 
 
+SDP = b"v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n" \
+      b"m=audio 4000 RTP/AVP 8\r\na=rtpmap:8 PCMA/8000\r\n"
+
+
 class SipIUa:
     """A minimal SIP-I caller of the test's own on a UDP socket: SIPp cannot
     put the NUL octets of an ISUP message in a body."""
@@ -307,51 +311,50 @@ class SipIUa:
 class SipIOverlapToIsup(test_cc.CallCase):
     """SIP-I -> ISUP: a SAM in INFO goes on the circuit after the IAM."""
 
-    def test_sam_in_info_goes_on_the_circuit(self):
+    def caller(self, profile, script):
+        """The test's own caller on trunk "caller" of @profile, and the
+        ISUP peer running @script."""
         ua = SipIUa(self.sip_port)
         self.addCleanup(ua.close)
         self.configure("sip-trunk caller\n"
                        " peer 127.0.0.1 %d\n"
                        " transport udp\n"
-                       " profile sip-i\n" % ua.port)
-        peer = self.ready_peer("expect IAM cic=* called=493022\n"
-                               "expect SAM cic=$ p05=0054\n"
-                               "send REL cic=$ cause=17\n"
-                               "expect RLC cic=$\n")
-        sdp = b"v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n" \
-              b"m=audio 4000 RTP/AVP 8\r\na=rtpmap:8 PCMA/8000\r\n"
-        ua.request("INVITE", "03022", 1, sdp, "application/sdp")
-        wait_for(lambda: "ISUP  out  IAM" in self.vty.cmd("show call 1"), 10, "the IAM")
-        # SAM "45": type 0x02, pointers 02 00, length 2, even, digits 4 5
-        ua.request("INFO", "03022", 2, bytes.fromhex("020200020054"), "application/ISUP;version=itu-t92+",
-                   extra="Content-Disposition: signal;handling=required\r\n")
-        self.assertEqual(ua.response("INFO")[0], 200)
+                       " profile %s\n" % (ua.port, profile))
+        return ua, self.ready_peer(script)
+
+    def busy_end(self, ua, peer):
+        """The far end's REL 17: the INVITE gets 486, its ACK; all idle."""
         status, to = ua.response("INVITE")
         self.assertEqual(status, 486)
         ua.request("ACK", "03022", 1, to_tag=to[to.index(">") + 1:])
         self.wait_peer(peer)
         self.no_calls()
+
+    def test_sam_in_info_goes_on_the_circuit(self):
+        ua, peer = self.caller("sip-i", "expect IAM cic=* called=493022\n"
+                                "expect SAM cic=$ p05=0054\n"
+                                "send REL cic=$ cause=17\n"
+                                "expect RLC cic=$\n")
+        ua.request("INVITE", "03022", 1, SDP, "application/sdp")
+        wait_for(lambda: "ISUP  out  IAM" in self.vty.cmd("show call 1"), 10, "the IAM")
+        # SAM "45": type 0x02, pointers 02 00, length 2, even, digits 4 5
+        ua.request("INFO", "03022", 2, bytes.fromhex("020200020054"), "application/ISUP;version=itu-t92+",
+                   extra="Content-Disposition: signal;handling=required\r\n")
+        self.assertEqual(ua.response("INFO")[0], 200)
+        self.busy_end(ua, peer)
         self.assertEqual(overlap_counter(self.vty, "sam:out"), 1)
 
     def test_info_bodies_get_their_answer(self):
         # we answer INFO ourselves (not nua): an ISUP message we could not
         # read is not acknowledged with a 200 (RFC 3204 5, RFC 6086 4.2.2)
-        ua = SipIUa(self.sip_port)
-        self.addCleanup(ua.close)
-        self.configure("sip-trunk caller\n"
-                       " peer 127.0.0.1 %d\n"
-                       " transport udp\n"
-                       " profile sip-i\n" % ua.port)
-        peer = self.ready_peer("expect IAM cic=* called=493022\n"
-                               "expect SAM cic=$ p05=0054\n"
-                               "mark sam\n"
-                               "wait-file release\n"
-                               "send REL cic=$ cause=17\n"
-                               "expect RLC cic=$\n")
-        sdp = b"v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n" \
-              b"m=audio 4000 RTP/AVP 8\r\na=rtpmap:8 PCMA/8000\r\n"
+        ua, peer = self.caller("sip-i", "expect IAM cic=* called=493022\n"
+                                "expect SAM cic=$ p05=0054\n"
+                                "mark sam\n"
+                                "wait-file release\n"
+                                "send REL cic=$ cause=17\n"
+                                "expect RLC cic=$\n")
         bad = self.cc_counter("INFOs refused: SIP-I/SIP-T body did not parse (4xx)")
-        ua.request("INVITE", "03022", 1, sdp, "application/sdp")
+        ua.request("INVITE", "03022", 1, SDP, "application/sdp")
         wait_for(lambda: "ISUP  out  IAM" in self.vty.cmd("show call 1"), 10, "the IAM")
         required = "Content-Disposition: signal;handling=required\r\n"
         ua.request("INFO", "03022", 2, b"<x/>", "application/x-unknown", extra=required)
@@ -362,22 +365,38 @@ class SipIOverlapToIsup(test_cc.CallCase):
         self.assertEqual(ua.response("INFO")[0], 400)
         ua.request("INFO", "03022", 4)
         self.assertEqual(ua.response("INFO")[0], 200)
+        # key presses of legacy peers: answered, not read
+        ua.request("INFO", "03022", 5, b"Signal=5\r\nDuration=160\r\n", "application/dtmf-relay")
+        self.assertEqual(ua.response("INFO")[0], 200)
         # the call is untouched: the next good SAM goes on the circuit
-        ua.request("INFO", "03022", 5, bytes.fromhex("020200020054"), "application/ISUP;version=itu-t92+",
+        ua.request("INFO", "03022", 6, bytes.fromhex("020200020054"), "application/ISUP;version=itu-t92+",
                    extra=required)
         self.assertEqual(ua.response("INFO")[0], 200)
         self.wait_mark(peer, "sam")
         first = ladder(self.vty, 1)
         self.go("release")
-        status, to = ua.response("INVITE")
-        self.assertEqual(status, 486)
-        ua.request("ACK", "03022", 1, to_tag=to[to.index(">") + 1:])
-        self.wait_peer(peer)
-        self.no_calls()
+        self.busy_end(ua, peer)
         self.assertEqual(self.cc_counter("INFOs refused: SIP-I/SIP-T body did not parse (4xx)") - bad, 2)
         for line in ("SIP   in   INFO (bad body)", "SIP   out  415 (INFO)", "SIP   out  400 (INFO)",
-                     "SIP   out  200 (INFO)", "SIP   in   INFO (SAM)"):
+                     "SIP   out  200 (INFO)", "SIP   in   INFO (SAM)",
+                     "SIP   in   INFO (application/dtmf-relay, not read)"):
             self.assertIn(line, first)
+
+    def test_plain_sip_info_of_any_type_gets_200(self):
+        # nothing of ours travels in INFO on plain SIP: a body we do not
+        # read is answered 200 as before (RFC 6086 would allow 415, but
+        # legacy peers send their key presses so)
+        ua, peer = self.caller("sip", "expect IAM cic=* called=493022\n"
+                                "mark iam\n"
+                                "wait-file release\n"
+                                "send REL cic=$ cause=17\n"
+                                "expect RLC cic=$\n")
+        ua.request("INVITE", "03022", 1, SDP, "application/sdp")
+        self.wait_mark(peer, "iam")
+        ua.request("INFO", "03022", 2, b"<x/>", "application/x-unknown")
+        self.assertEqual(ua.response("INFO")[0], 200)
+        self.go("release")
+        self.busy_end(ua, peer)
 
     def test_info_outside_a_dialog_gets_481(self):
         ua = SipIUa(self.sip_port)

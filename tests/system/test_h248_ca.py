@@ -545,11 +545,11 @@ class CallAudit(CallMediaCase):
         other = self.other_mgc()
         self.assertIn("no H.248 mId", self.vty.cmd("media-gateway mgw1 handoff nonsense{"))
         self.assertEqual(self.vty.cmd("media-gateway mgw1 handoff [127.0.0.1]:%d" % port_of(other)), "")
-        # our call ends; its context stays on the gateway, for the new MGC
+        # our call ends and its context is subtracted before the Handoff:
+        # the new MGC could not know it
         state, ep, codec, cause = self.wait_state("FAILED")
         self.assertEqual(cause, 41)
-        out = self.vty.cmd("show media-gateway mgw1")
-        self.assertIn("mgw1: h248 DOWN", out)
+        wait_for(lambda: "mgw1: h248 DOWN" in self.vty.cmd("show media-gateway mgw1"), 10, "DOWN after the reply")
         self.assertEqual(self.ca_counter("ServiceChange Handoff sent to the gateway"), 1)
         self.assertIn("not registered", self.vty.cmd("media-gateway mgw1 handoff [127.0.0.1]:%d" % port_of(other)))
         # the gateway registers with the new controller, by Handoff
@@ -558,9 +558,21 @@ class CallAudit(CallMediaCase):
         self.assertRegex(sc, r"(?i)(Method|MT)\s*=\s*(Handoff|HO)\b")
         self.assertIn("903", sc)
         self.answer(other, sc)
-        self.assertIn("context %d " % ctx, self.mgw_vty.cmd("show h248"))
-        self.assertEqual(tm.counter(self.mgw_vty, "subtract:ok", "show h248"), 0)
+        self.assertNotIn("context %d " % ctx, self.mgw_vty.cmd("show h248"))
+        # Subtract = * of the call's context: its two terminations
+        self.assertEqual(tm.counter(self.mgw_vty, "subtract:ok", "show h248"), 2)
         self.assertIn("mgw1: h248 DOWN", self.vty.cmd("show media-gateway mgw1"))
+
+    def test_handoff_refused_keeps_the_gateway(self):
+        # tandem-mgw follows IPv4 mIds only: a domain name is refused with
+        # 501, and the gateway stays ours, registered
+        self.call_up()
+        self.assertEqual(self.vty.cmd("media-gateway mgw1 handoff <mgc2.example.net>:2944"), "")
+        state, ep, codec, cause = self.wait_state("FAILED")
+        self.assertEqual(cause, 41)
+        wait_for(lambda: "mgw1: h248 REGISTERED" in self.vty.cmd("show media-gateway mgw1"), 10,
+                 "registered again after the refusal")
+        self.assertEqual(self.ca_counter("ServiceChange Handoff sent to the gateway"), 0)
 
 
 if __name__ == "__main__":

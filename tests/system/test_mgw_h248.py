@@ -751,6 +751,21 @@ class Signals(H248TestCase):
         if tt.TSHARK:
             self.tshark_agrees(self.sent)
 
+    def test_move_onto_an_rtpbridge_stops_a_tone_towards_rtp(self):
+        # the tone towards RTP is clocked by the timeslot: moved away from
+        # it (into a context of its own, on an rtpbridge) it stops, and
+        # the audit says so
+        ctx, rtp, port = self.call(6)
+        self.signals(ctx, rtp, "cg/bt")
+        self.assertIn("signal cg/bt", self.vty.cmd("show h248"))
+        text, js = self.ctl.request("Context = $ { Move = %s }" % rtp)
+        self.assertIsNone(self.error_of(js), text)
+        new_ctx = js["trans"][0]["actions"][0]["ctx"]
+        self.assertNotIn("signal cg/bt", self.vty.cmd("show h248"))
+        text, js = self.ctl.request("Context = %s { AuditValue = %s { Audit { Signals } } }" % (new_ctx, rtp))
+        self.assertIsNone(self.error_of(js), text)
+        self.assertNotIn("cg/bt", text)
+
     def test_errors(self):
         ctx, rtp, port = self.call(7)
         # dd is detection only: its digits are no signals (E.6.3), dg's are
@@ -910,6 +925,11 @@ class Audits(OnSpan):
         text, js = self.err("Context = - { AuditValue = ROOT { Audit { } }, AuditValue = ROOT { Audit { } },"
                             " AuditValue = * { Audit { } } }", 533)
         self.assertEqual([c["term"] for c in cmds(js)], ["ROOT", "ROOT", "*"])
+        # a command after the wildcard needs its slot too: the wildcard is
+        # 533, not the later command left without a reply
+        text, js = self.err("Context = - { AuditValue = ROOT { Audit { } }, AuditValue = * { Audit { } },"
+                            " AuditValue = ROOT { Audit { } } }", 533)
+        self.assertEqual([c["term"] for c in cmds(js)], ["ROOT", "*"])
         # context ALL: 17 contexts take more actions than a transaction has
         for first in (1, 9, 17):
             n = 8 if first < 17 else 1
@@ -919,7 +939,7 @@ class Audits(OnSpan):
         text, js = self.ok("Context = * { AuditValue = tdm/2/1* { Audit { } } }")
         self.assertEqual(sorted(t for _, ts in terms_by_ctx(js) for t in ts),
                          sorted(["tdm/2/1"] + ["tdm/2/%d" % t for t in range(10, 18)]))
-        self.assertEqual(h248_counter(self.vty, "err:other"), 2)
+        self.assertEqual(h248_counter(self.vty, "err:other"), 3)
 
     def test_audit_capabilities(self):
         ctx, rtp = self.call(3)

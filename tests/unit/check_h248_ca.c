@@ -896,12 +896,26 @@ START_TEST(test_handoff)
 	ck_assert_int_eq(h248_ca_handoff(ca, "[127.0.0.1]:2945 }"), -EINVAL);
 	ck_assert_int_eq(h248_ca_handoff(ca, ""), -EINVAL);
 	ck_assert_uint_eq(h248_ca_outstanding(ca), 0);
-	ck_assert_int_eq(h248_ca_handoff(ca, "[127.0.0.1]:2945"), 0);
-	ck_assert_int_eq(ca->state, H248_CA_ST_DOWN);
+	/* refused: it stays ours, as it was */
+	ck_assert_int_eq(h248_ca_handoff(ca, "<mgc2.example.net>:2944"), 0);
+	ck_assert_int_eq(ca->state, H248_CA_ST_GRACEFUL);
 	ck_assert_uint_eq(o.lost, 1);
 	ck_assert_int_eq(o.lost_method, H248_SC_HANDOFF);
+	ck_assert_int_eq(h248_ca_handoff(ca, "[127.0.0.1]:2945"), -ENOTCONN);	/* one at a time */
+	m = gw_recv_msg(&g);
+	gw_reply(&g, h248_msg_first_trans(m)->id,
+		 "Context = - { ServiceChange = ROOT { Error = 501 { \"Not Implemented\" } } }");
+	talloc_free(m);
+	m = NULL;
+	ck_assert(reaches(ca, H248_CA_ST_REGISTERED));
+	ck_assert(!ca->handed_off);
+	ck_assert_uint_eq(ctr(ca, H248_CA_CTR_HANDOFF), 0);
+	/* accepted: DOWN once it says so */
+	o.lost = 0;
+	ck_assert_int_eq(h248_ca_handoff(ca, "[127.0.0.1]:2945"), 0);
+	ck_assert_int_eq(ca->state, H248_CA_ST_GRACEFUL);
+	ck_assert_uint_eq(o.lost, 1);
 	ck_assert_uint_eq(ctr(ca, H248_CA_CTR_CONTEXTS_LOST), 0);
-	ck_assert_uint_eq(ctr(ca, H248_CA_CTR_HANDOFF), 1);
 	/* the bytes: ServiceChange on ROOT in the NULL context */
 	text = gw_recv(&g, &w);
 	ck_assert_msg(strstr(text, "MgcIdToTry=[127.0.0.1]:2945") || strstr(text, "MgcIdToTry = [127.0.0.1]:2945"),
@@ -916,9 +930,13 @@ START_TEST(test_handoff)
 	ck_assert_int_eq(c->sc.method, H248_SC_HANDOFF);
 	ck_assert_str_eq(c->sc.mgc_id, "[127.0.0.1]:2945");
 	ck_assert_str_eq(c->sc.reason, "903 MGC Directed Change");
-	/* its reply does not bring it back, nor does an answer to the probe */
+	/* its reply makes it DOWN; nothing brings it back, not even an answer
+	 * to the probe */
 	gw_reply(&g, h248_msg_first_trans(m)->id, "Context = - { ServiceChange = ROOT }");
 	talloc_free(m);
+	ck_assert(reaches(ca, H248_CA_ST_DOWN));
+	ck_assert(ca->handed_off);
+	ck_assert_uint_eq(ctr(ca, H248_CA_CTR_HANDOFF), 1);
 	memset(&o, 0, sizeof(o));
 	ck_assert_int_eq(h248_ca_audit(ca, H248_CA_CTX_NULL, "ROOT", result_cb, &o, NULL), 0);
 	m = gw_recv_msg(&g);
