@@ -59,26 +59,36 @@ static const struct cg_tone {
 	uint32_t default_ms;
 	struct mgw_tone_spec spec;
 } cg_tones[] = {
-	/* dial tone: continuous 425 Hz (E.180, CEPT T/CS 20-15) */
+	/* The European (CEPT) values; the E.180/Q.35 text itself and ETSI
+	 * ETR 187 were not readable here, so each row says which secondary
+	 * sources agree (Asterisk indications.conf, DAHDI zonedata.c, the
+	 * "CEPT" tables of the Android tone generator, E.180 Supplement 2
+	 * country rows).  H.248.1 E.7.5 leaves the values to the country. */
+	/* dial tone: continuous 425 Hz (all of them) */
 	{ "dt", 30000, { 1, { { 425, 0, 0 } } } },
-	/* ringing: 425 Hz 1 s on, 4 s off (E.180, CEPT); as long as ISUP
+	/* ringing: 425 Hz 1 s on, 4 s off (all of them); as long as ISUP
 	 * rings at most (T9, 180 s) */
 	{ "rt", 180000, { 2, { { 425, 0, 1000 }, { 0, 0, 4000 } } } },
-	/* busy: 425 Hz 0.5 s on, 0.5 s off (E.180, CEPT) */
+	/* busy: 425 Hz 0.5 s on, 0.5 s off (all of them) */
 	{ "bt", 30000, { 2, { { 425, 0, 500 }, { 0, 0, 500 } } } },
-	/* congestion: 425 Hz 0.25 s on, 0.25 s off (faster than busy;
-	 * 0.2-0.25 s in CEPT countries) -- unconfirmed */
-	{ "ct", 30000, { 2, { { 425, 0, 250 }, { 0, 0, 250 } } } },
+	/* congestion: 425 Hz 0.2 s on, 0.2 s off ("CEPT" tables; ch, dk,
+	 * no, it, fi, pt; 0.25 s in nl, bg) */
+	{ "ct", 30000, { 2, { { 425, 0, 200 }, { 0, 0, 200 } } } },
 	/* special information: 950, 1400, 1800 Hz, 330 ms each, then 1 s
-	 * silence (E.180, Q.35) */
+	 * silence (E.180 / Q.35 as all of them quote it) */
 	{ "sit", 30000, { 4, { { 950, 0, 330 }, { 1400, 0, 330 }, { 1800, 0, 330 }, { 0, 0, 1000 } } } },
-	/* warning (recorder, intrusion): 1400 Hz 0.4 s every 15 s -- unconfirmed */
-	{ "wt", 30000, { 2, { { 1400, 0, 400 }, { 0, 0, 15000 } } } },
-	/* payphone recognition: 1400 Hz 0.2 s on, 2 s off -- unconfirmed */
-	{ "prt", 30000, { 2, { { 1400, 0, 200 }, { 0, 0, 2000 } } } },
-	/* call waiting: 425 Hz 0.2 s on, 0.2 s off, 0.2 s on, 4.4 s off -- unconfirmed */
-	{ "cw", 30000, { 4, { { 425, 0, 200 }, { 0, 0, 200 }, { 425, 0, 200 }, { 0, 0, 4400 } } } },
-	/* caller waiting: 425 Hz 0.4 s on, 0.1 s off, 0.1 s on, 4.4 s off -- unconfirmed */
+	/* warning (recorder): 1400 Hz 0.4 s, once every 15 s (it, no, gr,
+	 * hu; 0.5 s elsewhere) */
+	{ "wt", 30000, { 2, { { 1400, 0, 400 }, { 0, 0, 14600 } } } },
+	/* payphone recognition: no common value; E.180 Supplement 2 has two
+	 * tones in turn, 0.2 s on, 0.2 s off, 0.2 s on, 2 s off; Germany's
+	 * 1633 Hz then 1336 Hz -- national, unconfirmed */
+	{ "prt", 30000, { 4, { { 1633, 0, 200 }, { 0, 0, 200 }, { 1336, 0, 200 }, { 0, 0, 2000 } } } },
+	/* call waiting: 425 Hz 0.2 s on, 0.6 s off, 0.2 s on, 3 s off
+	 * ("CEPT" tables, after 3GPP TS 22.001 F.2.3) */
+	{ "cw", 30000, { 4, { { 425, 0, 200 }, { 0, 0, 600 }, { 425, 0, 200 }, { 0, 0, 3000 } } } },
+	/* caller waiting: 425 Hz 0.4 s on, 0.1 s off, 0.1 s on, 4.4 s off
+	 * -- no source found, unconfirmed */
 	{ "cr", 30000, { 4, { { 425, 0, 400 }, { 0, 0, 100 }, { 425, 0, 100 }, { 0, 0, 4400 } } } },
 };
 

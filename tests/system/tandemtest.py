@@ -8,6 +8,7 @@ import atexit
 import os
 import re
 import shutil
+import random
 import signal
 import socket
 import subprocess
@@ -44,13 +45,19 @@ def srcdir(*parts):
     return os.path.join(SRCDIR, *parts)
 
 
+# Ports the tests hand out: below the RTP ranges of the gateways (20000
+# and up) and below the kernel's ephemeral range (32768 and up here), which
+# a port bound to 0 comes from; an ephemeral port may be taken by any
+# outgoing connection (a VTY client, an M3UA client) between the probe and
+# its use, and a process that must bind it then fails for as long as that
+# connection lives.
+FREE_PORTS = (10000, 19999)
+
+
 def free_port(udp=True, tcp=True, tries=200):
     """A port on 127.0.0.1 that is free for the requested protocols now."""
     for _ in range(tries):
-        probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM if tcp else socket.SOCK_DGRAM)
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-        probe.close()
+        port = random.randint(*FREE_PORTS)
         ok = True
         for kind, wanted in ((socket.SOCK_STREAM, tcp), (socket.SOCK_DGRAM, udp)):
             if not wanted:
