@@ -51,13 +51,21 @@ def srcdir(*parts):
 # outgoing connection (a VTY client, an M3UA client) between the probe and
 # its use, and a process that must bind it then fails for as long as that
 # connection lives.
+# One process never hands out a port twice (two picks before their users
+# bind would otherwise meet, the birthday way); each process starts at a
+# random place so that the parallel test processes of `make check -j`
+# walk different stretches.
 FREE_PORTS = (10000, 19999)
+_next_port = [random.randint(*FREE_PORTS)]
 
 
 def free_port(udp=True, tcp=True, tries=200):
-    """A port on 127.0.0.1 that is free for the requested protocols now."""
+    """A port on 127.0.0.1 that is free for the requested protocols now,
+    and not handed out before by this process."""
+    lo, hi = FREE_PORTS
     for _ in range(tries):
-        port = random.randint(*FREE_PORTS)
+        port = _next_port[0]
+        _next_port[0] = lo if port >= hi else port + 1
         ok = True
         for kind, wanted in ((socket.SOCK_STREAM, tcp), (socket.SOCK_DGRAM, udp)):
             if not wanted:
