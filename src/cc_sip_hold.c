@@ -114,8 +114,7 @@ bool cc_sip_hold_out(struct cc_sip_leg *leg, const struct isup_msg *msg)
 
 void cc_sip_hold_response(struct cc_sip_leg *leg, int status, const sip_t *sip)
 {
-	struct sipi_reason reason = {};
-	struct isup_cause cause = {};
+	struct isup_cause cause;
 	unsigned int wait_ms;
 
 	if (status < 200)
@@ -149,10 +148,7 @@ void cc_sip_hold_response(struct cc_sip_leg *leg, int status, const sip_t *sip)
 	LOGPFSML(leg->fi, LOGL_NOTICE, "%s re-INVITE refused: %d\n", leg->hold_sent ? "hold" : "retrieval", status);
 	if (status == 481 || status == 408) {
 		/* the dialog is gone (RFC 3261 12.2.1.2: terminate it) */
-		if (sip && sipi_reason_from_sip(sip, &reason) < 0)
-			memset(&reason, 0, sizeof(reason));
-		if (sipi_cause_from_sip(leg->call->prof.cause_map, status, &reason, &cause) < 0)
-			cause.value = CC_CAUSE_TEMP_FAILURE;
+		cc_sip_response_cause(leg, status, sip, CC_CAUSE_TEMP_FAILURE, &cause);
 		if (!leg->released) {
 			osmo_fsm_inst_state_chg(leg->fi, CC_LEG_ST_RELEASING, 0, 0);
 			cc_sip_report_release(leg, cause.value, cause.location, status);

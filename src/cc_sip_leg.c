@@ -284,7 +284,6 @@ int cc_sip_media_answer(struct cc_sip_leg *leg, const char *sdp)
 /* The answer of the far end to our INVITE (outgoing leg), its body read. */
 static void cc_sip_r_invite_pr(struct cc_sip_leg *leg, int status, const sip_t *sip, struct cc_progress pr)
 {
-	struct sipi_reason reason = {};
 	struct isup_cause cause = {};
 	/* RFC 3262: a reliable 18x may carry the answer, the 200 then none */
 	bool answered_early = leg->sdp_done;
@@ -330,15 +329,24 @@ static void cc_sip_r_invite_pr(struct cc_sip_leg *leg, int status, const sip_t *
 	leg->final = true;
 	if (leg->released)
 		return;
-	if (sip && sipi_reason_from_sip(sip, &reason) < 0)
-		memset(&reason, 0, sizeof(reason));
-	if (sipi_cause_from_sip(leg->call->prof.cause_map, status, &reason, &cause) < 0)
-		cause.value = CC_CAUSE_INTERWORKING;
+	cc_sip_response_cause(leg, status, sip, CC_CAUSE_INTERWORKING, &cause);
 	LOGPFSML(leg->fi, LOGL_INFO, "SIP %d -> cause %u\n", status, cause.value);
 	if (leg->trunk)
 		sip_trunk_ctr_inc(leg->trunk, SIP_TRUNK_CTR_FAILED);
 	osmo_fsm_inst_state_chg(leg->fi, CC_LEG_ST_RELEASING, 0, 0);
 	cc_sip_report_release(leg, cause.value, cause.location, status);
+}
+
+void cc_sip_response_cause(const struct cc_sip_leg *leg, int status, const sip_t *sip, uint8_t fallback,
+			   struct isup_cause *out)
+{
+	struct sipi_reason reason = {};
+
+	memset(out, 0, sizeof(*out));
+	if (sip && sipi_reason_from_sip(sip, &reason) < 0)
+		memset(&reason, 0, sizeof(reason));
+	if (sipi_cause_from_sip(leg->call->prof.cause_map, status, &reason, out) < 0)
+		out->value = fallback;
 }
 
 /* A 18x/2xx whose body does not parse (a required ISUP part we cannot

@@ -35,6 +35,10 @@ void cc_sip_respond(struct cc_sip_leg *leg, int status, const char *sdp, const s
 void cc_reason(char *buf, size_t len, uint8_t cause, int location);
 /*! The leg's far end released: tell the call. */
 void cc_sip_report_release(struct cc_sip_leg *leg, uint8_t cause, int location, uint16_t status);
+/*! The REL cause a final response @status to our request gives: its
+ *  Reason, else the profile's status table; @fallback when neither. */
+void cc_sip_response_cause(const struct cc_sip_leg *leg, int status, const sip_t *sip, uint8_t fallback,
+			   struct isup_cause *out);
 /*! The cause a CANCEL or BYE gives (its Reason, else the profile's rule). */
 uint8_t cc_request_cause(const struct cc_call *call, enum sipi_release_req req, const sip_t *sip);
 /*! The sipi profile of a SIP trunk's calls. */
